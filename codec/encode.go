@@ -1,0 +1,153 @@
+package codec
+
+import (
+	"strconv"
+	"unicode/utf8"
+)
+
+// The Append functions write a message in the exercise's byte format, field
+// by field, so that a reply is built without maps or reflection:
+//
+//	b = AppendStart(b, "n1", "c1", "read_ok")
+//	b = AppendIntsField(b, "messages", values)
+//	b = AppendIntField(b, "in_reply_to", 4)
+//	b = AppendEnd(b, 3)
+//
+// gives {"src": "n1", "dest": "c1", "body": {"type": "read_ok", "messages":
+// [...], "in_reply_to": 4, "msg_id": 3}} and a newline. Keys are written as
+// given and must be plain ASCII names; string values are escaped as Python's
+// json.dumps does by default (ensure_ascii). Each function appends to dst and
+// returns the extended slice; dst may be nil.
+
+// AppendStart opens a message from src to dest whose body has the given type.
+func AppendStart(dst []byte, src, dest, typ string) []byte {
+	dst = append(dst, `{"src": `...)
+	dst = AppendString(dst, src)
+	dst = append(dst, `, "dest": `...)
+	dst = AppendString(dst, dest)
+	dst = append(dst, `, "body": {"type": `...)
+	return AppendString(dst, typ)
+}
+
+// AppendIntField appends `, "key": v` to an open body.
+func AppendIntField(dst []byte, key string, v int64) []byte {
+	dst = appendKey(dst, key)
+	return strconv.AppendInt(dst, v, 10)
+}
+
+// AppendStringField appends `, "key": "s"` to an open body.
+func AppendStringField(dst []byte, key, s string) []byte {
+	dst = appendKey(dst, key)
+	return AppendString(dst, s)
+}
+
+// AppendIntsField appends `, "key": [v0, v1, ...]` to an open body.
+func AppendIntsField(dst []byte, key string, vals []int64) []byte {
+	dst = appendKey(dst, key)
+	return AppendInts64(dst, vals)
+}
+
+// AppendEnd closes a message with its msg_id and ends the line.
+func AppendEnd(dst []byte, msgID int64) []byte {
+	dst = append(dst, `, "msg_id": `...)
+	dst = strconv.AppendInt(dst, msgID, 10)
+	return append(dst, "}}\n"...)
+}
+
+func appendKey(dst []byte, key string) []byte {
+	dst = append(dst, `, "`...)
+	dst = append(dst, key...)
+	return append(dst, `": `...)
+}
+
+// AppendInts64 appends vals as a JSON array with ", " separators.
+func AppendInts64(dst []byte, vals []int64) []byte {
+	dst = append(dst, '[')
+	if len(vals) > 0 {
+		// Grow once for the common case of values below 10^7 and the
+		// separators, instead of letting append double repeatedly.
+		dst = grow(dst, len(vals)*9)
+		dst = appendInt(dst, vals[0])
+		for _, v := range vals[1:] {
+			dst = append(dst, ',', ' ')
+			dst = appendInt(dst, v)
+		}
+	}
+	return append(dst, ']')
+}
+
+func grow(b []byte, n int) []byte {
+	if cap(b)-len(b) >= n {
+		return b
+	}
+	return append(b, make([]byte, n)...)[:len(b)]
+}
+
+// appendInt is strconv.AppendInt with a shortcut for small non-negative
+// values, which are most values of a Maelstrom broadcast workload.
+func appendInt(dst []byte, v int64) []byte {
+	if uint64(v) < 100 {
+		if v < 10 {
+			return append(dst, byte('0'+v))
+		}
+		return append(dst, byte('0'+v/10), byte('0'+v%10))
+	}
+	return strconv.AppendInt(dst, v, 10)
+}
+
+const hex = "0123456789abcdef"
+
+// AppendString appends s as a JSON string the way Python's json.dumps writes
+// it with ensure_ascii: ASCII is kept except `"`, `\` and control bytes, which
+// get \", \\, \n, \r, \t, \b, \f or \u00XX; everything else becomes \uXXXX
+// (UTF-16 surrogate pairs above U+FFFF). Bytes that are not valid UTF-8 are
+// written as \ufffd, as encoding/json does.
+func AppendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' {
+			i++
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		if c < utf8.RuneSelf {
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			default:
+				dst = appendU(dst, rune(c))
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r >= 0x10000 {
+			r1 := 0xd800 + (r-0x10000)>>10
+			r2 := 0xdc00 + (r-0x10000)&0x3ff
+			dst = appendU(appendU(dst, r1), r2)
+		} else {
+			dst = appendU(dst, r) // utf8.RuneError for invalid bytes
+		}
+		i += size
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+func appendU(dst []byte, r rune) []byte {
+	return append(dst, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
+}

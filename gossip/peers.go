@@ -1,0 +1,149 @@
+package gossip
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+)
+
+// DefaultFanout is the number of peers a round contacts (K) unless configured.
+const DefaultFanout = 2
+
+// pendingPerPeer bounds the syncs per peer whose acknowledgement is still
+// awaited; older ones are forgotten, which only delays (never corrupts) what
+// the node knows about that peer.
+const pendingPerPeer = 4
+
+// ErrSelfMissing is returned by NewPeers when the node's own id is not among
+// the cluster's ids.
+var ErrSelfMissing = errors.New("gossip: node_ids does not contain the node's own id")
+
+type pending struct {
+	msgID int64
+	size  int // local set size when the sync was sent; 0 = free slot
+}
+
+// Peers is the node's view of the other nodes of the cluster.
+//
+// Peers MUST NOT be used from concurrently running goroutines; in the node it
+// belongs to the handler loop.
+type Peers struct {
+	ids     []string
+	index   map[string]int
+	holds   []int // holds[i]: peer i is known to hold the first holds[i] values the node had
+	pending [][pendingPerPeer]pending
+	rng     *rand.Rand
+	pick    []int // scratch for Pick, reused
+	cand    []int // scratch for Pick, reused
+}
+
+// NewPeers returns the peers of node self in a cluster of nodeIDs (which must
+// contain self and no id twice). seed fixes the random peer selection; use a
+// different seed per node. The ids are copied.
+func NewPeers(self string, nodeIDs []string, seed uint64) (*Peers, error) {
+	p := &Peers{
+		index: make(map[string]int, len(nodeIDs)),
+		rng:   rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+	}
+	found := false
+	seen := make(map[string]bool, len(nodeIDs))
+	for _, id := range nodeIDs {
+		if seen[id] {
+			return nil, fmt.Errorf("gossip: node_ids lists %q twice", id)
+		}
+		seen[id] = true
+		if id == self {
+			found = true
+			continue
+		}
+		id = string([]byte(id)) // own copy: callers pass strings that alias line buffers
+		p.index[id] = len(p.ids)
+		p.ids = append(p.ids, id)
+	}
+	if !found {
+		return nil, ErrSelfMissing
+	}
+	p.holds = make([]int, len(p.ids))
+	p.pending = make([][pendingPerPeer]pending, len(p.ids))
+	p.pick = make([]int, 0, len(p.ids))
+	p.cand = make([]int, 0, len(p.ids))
+	return p, nil
+}
+
+// Len returns the number of peers (the cluster size minus one).
+func (p *Peers) Len() int { return len(p.ids) }
+
+// ID returns the node id of peer i.
+func (p *Peers) ID(i int) string { return p.ids[i] }
+
+// Index returns the peer index of node id, and false when id is not a peer.
+func (p *Peers) Index(id string) (int, bool) {
+	i, ok := p.index[id]
+	return i, ok
+}
+
+// Pick returns up to k distinct peers chosen uniformly at random. When
+// have >= 0, peers known to hold at least have values are left out, so a
+// periodic round sends nothing to peers that are already up to date; pass
+// have < 0 to choose among all peers (the gossip_round request).
+//
+// The returned slice is reused by the next call to Pick.
+func (p *Peers) Pick(k, have int) []int {
+	p.cand = p.cand[:0]
+	for i := range p.ids {
+		if have < 0 || p.holds[i] < have {
+			p.cand = append(p.cand, i)
+		}
+	}
+	if k > len(p.cand) {
+		k = len(p.cand)
+	}
+	// A partial Fisher-Yates shuffle: the first k slots are a uniform
+	// sample without replacement.
+	for j := 0; j < k; j++ {
+		r := j + p.rng.IntN(len(p.cand)-j)
+		p.cand[j], p.cand[r] = p.cand[r], p.cand[j]
+	}
+	p.pick = append(p.pick[:0], p.cand[:k]...)
+	return p.pick
+}
+
+// Sent records that a full-state sync with message id msgID went to peer i
+// when the node held size values.
+func (p *Peers) Sent(i int, msgID int64, size int) {
+	ring := &p.pending[i]
+	oldest := 0
+	for j := range ring {
+		if ring[j].size == 0 {
+			oldest = j
+			break
+		}
+		if ring[j].msgID < ring[oldest].msgID {
+			oldest = j
+		}
+	}
+	ring[oldest] = pending{msgID: msgID, size: size}
+}
+
+// Acked records peer i's acknowledgement of the sync with message id
+// inReplyTo. Unknown or repeated acknowledgements are ignored.
+func (p *Peers) Acked(i int, inReplyTo int64) {
+	ring := &p.pending[i]
+	for j := range ring {
+		if ring[j].size != 0 && ring[j].msgID == inReplyTo {
+			p.Holds(i, ring[j].size)
+			ring[j] = pending{}
+			return
+		}
+	}
+}
+
+// Holds records that peer i holds (at least) the first n values the node had.
+func (p *Peers) Holds(i, n int) {
+	if n > p.holds[i] {
+		p.holds[i] = n
+	}
+}
+
+// Held returns how many of the node's values peer i is known to hold.
+func (p *Peers) Held(i int) int { return p.holds[i] }
