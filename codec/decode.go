@@ -102,21 +102,35 @@ func Pretouch() {
 //
 // A Decoder MUST NOT be used from concurrently running goroutines.
 type Decoder struct {
-	dec *decoder.Decoder
-	env envelope
+	strict *decoder.Decoder // lines below bigLine: validates everything
+	fast   *decoder.Decoder // lines of bigLine bytes or more: see NewDecoder
+	env    envelope
 }
+
+// bigLine is the line length from which Decode skips the values of fields it
+// does not read without validating them.
+const bigLine = 64 << 10
 
 // NewDecoder returns a ready Decoder (and pretouches sonic once per process).
 //
-// The decoder rejects control characters inside strings, as JSON requires
-// (sonic's ValidateString), but passes invalid UTF-8 through where
-// encoding/json would replace it with U+FFFD; AppendString writes such bytes
-// as \ufffd, so nothing invalid reaches the output either way.
+// Decode rejects control characters inside strings, as JSON requires (sonic's
+// ValidateString), but passes invalid UTF-8 through where encoding/json would
+// replace it with U+FFFD; AppendString writes such bytes as \ufffd, so
+// nothing invalid reaches the output either way.
+//
+// Lines of 64 KiB or more are in practice gossip_sync messages with a big
+// array. For them sonic skips the values of fields it does not decode without
+// validating their syntax (its NoValidateJSON option): validating skipped
+// values costs about 16 times more than skipping them, and the one big value
+// the node reads, the messages array, is validated completely by AppendInts
+// anyway. Shorter lines are validated in full.
 func NewDecoder() *Decoder {
 	Pretouch()
-	d := decoder.NewDecoder("")
-	d.ValidateString()
-	return &Decoder{dec: d}
+	strict := decoder.NewDecoder("")
+	strict.SetOptions(decoder.OptionValidateString)
+	fast := decoder.NewDecoder("")
+	fast.SetOptions(decoder.OptionValidateString | decoder.OptionNoValidateJSON)
+	return &Decoder{strict: strict, fast: fast}
 }
 
 // Decode parses line (one JSON object, without its newline) into m. On error m
@@ -124,10 +138,14 @@ func NewDecoder() *Decoder {
 // sentinels. m aliases line: see Message.
 func (d *Decoder) Decode(line []byte, m *Message) error {
 	d.env = envelope{}
-	d.dec.Reset(b2s(line))
-	err := d.dec.Decode(&d.env)
+	dec := d.strict
+	if len(line) >= bigLine {
+		dec = d.fast
+	}
+	dec.Reset(b2s(line))
+	err := dec.Decode(&d.env)
 	if err == nil {
-		err = d.dec.CheckTrailings()
+		err = dec.CheckTrailings()
 	}
 	if err != nil {
 		return classify(line, err)

@@ -68,7 +68,14 @@ func TestDecoder_Decode(t *testing.T) {
 		{name: "type not a string", line: `{"src":"c1","dest":"n1","body":{"type":7}}`, err: ErrFieldType},
 		{name: "msg_id a string", line: `{"src":"c1","dest":"n1","body":{"type":"read","msg_id":"1"}}`, err: ErrMsgID},
 		{name: "msg_id a float", line: `{"src":"c1","dest":"n1","body":{"type":"read","msg_id":1.5}}`, err: ErrMsgID},
-		{name: "deep nesting", line: `{"src":"c1","dest":"n1","body":{"type":"read","x":` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + `}}`, err: ErrNotObject},
+		{name: "deep nesting", line: `{"src":"c1","dest":"n1","body":{"type":"read","x":` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}}`, err: ErrNotObject},
+		{name: "unbalanced nesting", line: `{"src":"c1","dest":"n1","body":{"type":"read","x":` + strings.Repeat("[", 5000) + `}}`, err: ErrNotObject},
+		{
+			// A big line skips unread fields unvalidated (see NewDecoder).
+			name: "deep nesting in an unread field of a big line",
+			line: `{"src":"c1","dest":"n1","body":{"type":"read","x":` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + `}}`,
+			want: Message{Src: "c1", Dest: "n1", Type: "read"},
+		},
 	}
 	d := NewDecoder()
 	for _, tt := range tests {
@@ -200,4 +207,27 @@ func FuzzAppendInts(f *testing.F) {
 			t.Fatalf("AppendInts(%q) = %v, encoding/json %v", raw, got, want)
 		}
 	})
+}
+
+// TestDecoder_BigLineArrayStillValidated checks that the unvalidated skip of
+// big lines leaves the messages array to AppendInts, which rejects it.
+func TestDecoder_BigLineArrayStillValidated(t *testing.T) {
+	vals := make([]int64, 20000)
+	arr := string(AppendInts64(nil, vals))
+	for _, bad := range []string{
+		arr[:len(arr)-1] + ", 1.5]",
+		arr[:len(arr)-1] + ", [1]]",
+		arr[:len(arr)-1] + `, "x"]`,
+		arr[:len(arr)-1] + ",]",
+	} {
+		line := `{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":1,"messages":` + bad + `}}`
+		var m Message
+		err := NewDecoder().Decode([]byte(line), &m)
+		if err == nil {
+			_, err = AppendInts(nil, m.Messages)
+		}
+		if err == nil {
+			t.Errorf("a big line ending in %q was accepted", bad[len(bad)-8:])
+		}
+	}
 }

@@ -60,13 +60,11 @@ func appendKey(dst []byte, key string) []byte {
 	return append(dst, `": `...)
 }
 
-// AppendInts64 appends vals as a JSON array with ", " separators.
+// AppendInts64 appends vals as a JSON array with ", " separators. For a big
+// array, reserve IntsSize(vals) bytes first to avoid repeated growth.
 func AppendInts64(dst []byte, vals []int64) []byte {
 	dst = append(dst, '[')
 	if len(vals) > 0 {
-		// Grow once for the common case of values below 10^7 and the
-		// separators, instead of letting append double repeatedly.
-		dst = grow(dst, len(vals)*9)
 		dst = appendInt(dst, vals[0])
 		for _, v := range vals[1:] {
 			dst = append(dst, ',', ' ')
@@ -76,11 +74,33 @@ func AppendInts64(dst []byte, vals []int64) []byte {
 	return append(dst, ']')
 }
 
-func grow(b []byte, n int) []byte {
-	if cap(b)-len(b) >= n {
-		return b
+// IntsSize returns the exact length of AppendInts64(nil, vals), so that a
+// caller can reserve a buffer for a big array in one step.
+func IntsSize(vals []int64) int {
+	n := 2 + 2*max(len(vals)-1, 0)
+	for _, v := range vals {
+		n += intLen(v)
 	}
-	return append(b, make([]byte, n)...)[:len(b)]
+	return n
+}
+
+// intLen is the length of the decimal form of v.
+func intLen(v int64) int {
+	n := 1
+	u := uint64(v)
+	if v < 0 {
+		n++
+		u = -u
+	}
+	for u >= 10000 {
+		u /= 10000
+		n += 4
+	}
+	for u >= 10 {
+		u /= 10
+		n++
+	}
+	return n
 }
 
 // appendInt is strconv.AppendInt with a shortcut for small non-negative

@@ -66,9 +66,12 @@ func AppendInts(dst []int64, raw []byte) ([]int64, error) {
 		return dst, nil
 	}
 	for n := 0; ; n++ {
-		v, j, ok := scanInt(raw, i)
-		if j == i || !ok {
-			return dst[:start], elemError(raw, i, n, j > i && !ok)
+		v, j, ok := fastInt(raw, i)
+		if !ok {
+			v, j, ok = scanInt(raw, i)
+			if j == i || !ok {
+				return dst[:start], elemError(raw, i, n, j > i && !ok)
+			}
 		}
 		dst = append(dst, v)
 		// The common separators first: "," and ", ".

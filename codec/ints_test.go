@@ -143,3 +143,12 @@ func TestAppendInts64(t *testing.T) {
 		}
 	}
 }
+
+func TestIntsSize(t *testing.T) {
+	cases := [][]int64{nil, {0}, {9, 10, 99, 100, 9999, 10000, 12345}, {-1, -10, -99999}, {math.MinInt64, math.MaxInt64, 1 << 53}}
+	for _, vals := range cases {
+		if got, want := IntsSize(vals), len(AppendInts64(nil, vals)); got != want {
+			t.Errorf("IntsSize(%v) = %d, want %d", vals, got, want)
+		}
+	}
+}

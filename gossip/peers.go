@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 )
 
 // DefaultFanout is the number of peers a round contacts (K) unless configured.
@@ -14,9 +15,13 @@ const DefaultFanout = 2
 // the node knows about that peer.
 const pendingPerPeer = 4
 
-// ErrSelfMissing is returned by NewPeers when the node's own id is not among
-// the cluster's ids.
-var ErrSelfMissing = errors.New("gossip: node_ids does not contain the node's own id")
+// Errors of NewPeers for a cluster list that cannot be right.
+var (
+	// ErrSelfMissing: the node's own id is not among the cluster's ids.
+	ErrSelfMissing = errors.New("gossip: node_ids does not contain the node's own id")
+	// ErrDuplicateID: an id is listed twice.
+	ErrDuplicateID = errors.New("gossip: node_ids lists an id twice")
+)
 
 type pending struct {
 	msgID int64
@@ -49,7 +54,7 @@ func NewPeers(self string, nodeIDs []string, seed uint64) (*Peers, error) {
 	seen := make(map[string]bool, len(nodeIDs))
 	for _, id := range nodeIDs {
 		if seen[id] {
-			return nil, fmt.Errorf("gossip: node_ids lists %q twice", id)
+			return nil, fmt.Errorf("%w: %q", ErrDuplicateID, id)
 		}
 		seen[id] = true
 		if id == self {
@@ -87,7 +92,9 @@ func (p *Peers) Index(id string) (int, bool) {
 // periodic round sends nothing to peers that are already up to date; pass
 // have < 0 to choose among all peers (the gossip_round request).
 //
-// The returned slice is reused by the next call to Pick.
+// The chosen peers come in index order (the order of node_ids), so that the
+// messages of a round are reproducible whatever the seed when every peer is
+// chosen. The returned slice is reused by the next call to Pick.
 func (p *Peers) Pick(k, have int) []int {
 	p.cand = p.cand[:0]
 	for i := range p.ids {
@@ -105,6 +112,7 @@ func (p *Peers) Pick(k, have int) []int {
 		p.cand[j], p.cand[r] = p.cand[r], p.cand[j]
 	}
 	p.pick = append(p.pick[:0], p.cand[:k]...)
+	slices.Sort(p.pick)
 	return p.pick
 }
 

@@ -1,0 +1,275 @@
+package micro_test
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strconv"
+	"sync/atomic"
+	"testing"
+
+	"github.com/maelstrom-gossip/node/bench/baseline"
+	"github.com/maelstrom-gossip/node/codec"
+	"github.com/maelstrom-gossip/node/node"
+	"github.com/maelstrom-gossip/node/set"
+)
+
+var sizes = []struct {
+	name string
+	n    int
+}{{"1k", 1_000}, {"100k", 100_000}, {"1M", 1_000_000}}
+
+// values returns n distinct values: dense (0..n-1, ascending, as a node's
+// own gossip_sync carries them) or sparse (random 63-bit values, shuffled).
+func values(n int, sparse bool) []int64 {
+	v := make([]int64, n)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range v {
+		if sparse {
+			v[i] = r.Int64()
+		} else {
+			v[i] = int64(i)
+		}
+	}
+	return v
+}
+
+func syncLine(vals []int64) []byte {
+	b := []byte(`{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":3,"messages":`)
+	b = codec.AppendInts64(b, vals)
+	return append(b, "}}"...)
+}
+
+// BenchmarkSyncMerge times one gossip_sync from its line to the merged set:
+// decode, parse the values, merge them and count the new ones. "empty" merges
+// into a fresh set each time; "full" into a set that already holds them all.
+func BenchmarkSyncMerge(b *testing.B) {
+	for _, sz := range sizes {
+		for _, shape := range []string{"seq", "sparse"} {
+			vals := values(sz.n, shape == "sparse")
+			line := syncLine(vals)
+			for _, into := range []string{"empty", "full"} {
+				prefix := sz.name + "/" + shape + "/" + into
+				b.Run(prefix+"/impl=ours", func(b *testing.B) {
+					dec := codec.NewDecoder()
+					var m codec.Message
+					buf := make([]int64, 0, sz.n)
+					full := set.New()
+					full.Merge(append([]int64(nil), vals...))
+					b.SetBytes(int64(len(line)))
+					b.ReportAllocs()
+					for b.Loop() {
+						s := full
+						if into == "empty" {
+							s = set.New()
+						}
+						if err := dec.Decode(line, &m); err != nil {
+							b.Fatal(err)
+						}
+						var err error
+						if buf, err = codec.AppendInts(buf[:0], m.Messages); err != nil {
+							b.Fatal(err)
+						}
+						added := s.Merge(buf)
+						if want := sz.n; into == "full" {
+							want = 0
+							if added != want {
+								b.Fatalf("added %d, want %d", added, want)
+							}
+						} else if added != want {
+							b.Fatalf("added %d, want %d", added, want)
+						}
+					}
+					b.ReportMetric(float64(sz.n)*float64(b.N)/b.Elapsed().Seconds(), "values/s")
+				})
+				b.Run(prefix+"/impl=baseline", func(b *testing.B) {
+					full := map[int64]struct{}{}
+					baseline.MergeInto(full, vals)
+					b.SetBytes(int64(len(line)))
+					b.ReportAllocs()
+					for b.Loop() {
+						s := full
+						if into == "empty" {
+							s = map[int64]struct{}{}
+						}
+						got, err := baseline.DecodeSync(line)
+						if err != nil {
+							b.Fatal(err)
+						}
+						added := baseline.MergeInto(s, got)
+						if want := sz.n; into == "empty" && added != want || into == "full" && added != 0 {
+							b.Fatalf("added %d", added)
+						}
+					}
+					b.ReportMetric(float64(sz.n)*float64(b.N)/b.Elapsed().Seconds(), "values/s")
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkReadOK times answering a read: the set's values in order, encoded
+// as a read_ok line. SetBytes is the reply's size, so MB/s is output speed.
+func BenchmarkReadOK(b *testing.B) {
+	for _, sz := range sizes {
+		vals := values(sz.n, false)
+		b.Run(sz.name+"/impl=ours", func(b *testing.B) {
+			s := set.New()
+			s.Merge(append([]int64(nil), vals...))
+			var sorted []int64
+			var out []byte
+			encode := func() {
+				sorted = s.AppendSorted(sorted[:0])
+				out = codec.AppendStart(out[:0], "n1", "c1", "read_ok")
+				out = codec.AppendIntsField(out, "messages", sorted)
+				out = codec.AppendIntField(out, "in_reply_to", 4)
+				out = codec.AppendEnd(out, 3)
+			}
+			encode()
+			b.SetBytes(int64(len(out)))
+			b.ReportAllocs()
+			for b.Loop() {
+				encode()
+			}
+		})
+		b.Run(sz.name+"/impl=baseline", func(b *testing.B) {
+			m := map[int64]struct{}{}
+			baseline.MergeInto(m, vals)
+			out, _ := baseline.EncodeReadOK("n1", "c1", 4, 3, baseline.SortedValues(m))
+			b.SetBytes(int64(len(out)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := baseline.EncodeReadOK("n1", "c1", 4, 3, baseline.SortedValues(m)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+var smallLines = []struct{ name, line string }{
+	{"init", `{"src":"c0","dest":"n1","body":{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1","n2","n3","n4","n5"]}}`},
+	{"topology", `{"src":"c0","dest":"n1","body":{"type":"topology","msg_id":1,"topology":{"n1":["n2","n3"],"n2":["n1"],"n3":["n1"]}}}`},
+	{"broadcast", `{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":2,"message":1234}}`},
+	{"read", `{"src":"c1","dest":"n1","body":{"type":"read","msg_id":3}}`},
+	{"gossip_sync", `{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":4,"messages":[1, 2, 3, 5, 8, 13, 21, 34]}}`},
+	{"gossip_sync_ok", `{"src":"n2","dest":"n1","body":{"type":"gossip_sync_ok","new_count":2,"in_reply_to":7,"msg_id":9}}`},
+}
+
+// BenchmarkDecode times decoding one small message of each type.
+func BenchmarkDecode(b *testing.B) {
+	for _, tc := range smallLines {
+		line := []byte(tc.line)
+		b.Run(tc.name+"/impl=ours", func(b *testing.B) {
+			d := codec.NewDecoder()
+			var m codec.Message
+			b.SetBytes(int64(len(line)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := d.Decode(line, &m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(tc.name+"/impl=baseline", func(b *testing.B) {
+			b.SetBytes(int64(len(line)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := baseline.Decode(line); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+const initLine = `{"src":"c0","dest":"n1","body":{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1","n2","n3","n4","n5"]}}`
+
+// BenchmarkHandle times handling one message end to end in a node that holds
+// 100 values: decode, apply, and the reply's bytes.
+func BenchmarkHandle(b *testing.B) {
+	for _, name := range []string{"broadcast", "read", "gossip_sync"} {
+		var line []byte
+		for _, tc := range smallLines {
+			if tc.name == name {
+				line = []byte(tc.line)
+			}
+		}
+		b.Run(name+"/impl=ours", func(b *testing.B) {
+			n, err := node.New(node.Config{Seed: 1, Stderr: io.Discard})
+			if err != nil {
+				b.Fatal(err)
+			}
+			out := n.Handle([]byte(initLine), nil)
+			n.Set().Merge(values(100, false))
+			b.ReportAllocs()
+			for b.Loop() {
+				out = n.Handle(line, out[:0])
+				if len(out) == 0 {
+					b.Fatal("no reply")
+				}
+			}
+		})
+		b.Run(name+"/impl=baseline", func(b *testing.B) {
+			n := baseline.New(baseline.Config{Stderr: io.Discard})
+			n.HandleLine([]byte(initLine))
+			for i := range 100 {
+				n.HandleLine([]byte(`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":2,"message":` + strconv.Itoa(i) + `}}`))
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if len(n.HandleLine(line)) == 0 {
+					b.Fatal("no reply")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkMergeParallel merges batches of 1,000 values from every
+// goroutine of RunParallel at once: the sharded set under contention against
+// the baseline's map behind one mutex (its HandleLine of a gossip_sync).
+func BenchmarkMergeParallel(b *testing.B) {
+	const batch = 1000
+	b.Run("impl=ours", func(b *testing.B) {
+		s := set.New()
+		var next atomic.Int64
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			buf := make([]int64, batch)
+			for pb.Next() {
+				base := next.Add(batch) - batch
+				for i := range buf {
+					buf[i] = base + int64(i)
+				}
+				s.Merge(buf)
+			}
+		})
+		b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "values/s")
+	})
+	b.Run("impl=baseline", func(b *testing.B) {
+		n := baseline.New(baseline.Config{Stderr: io.Discard})
+		n.HandleLine([]byte(initLine))
+		var next atomic.Int64
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			vals := make([]int64, batch)
+			for pb.Next() {
+				base := next.Add(batch) - batch
+				for i := range vals {
+					vals[i] = base + int64(i)
+				}
+				m := map[int64]struct{}{}
+				_ = m
+				if out := n.HandleLine(syncLineFor(vals)); len(out) == 0 {
+					b.Fatal("no reply")
+				}
+			}
+		})
+		b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "values/s")
+	})
+}
+
+func syncLineFor(vals []int64) []byte {
+	return []byte(fmt.Sprintf(`{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":4,"messages":%s}}`, codec.AppendInts64(nil, vals)))
+}

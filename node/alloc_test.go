@@ -1,0 +1,77 @@
+//go:build !race
+
+package node
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func TestNode_HandleAllocs(t *testing.T) {
+	n, err := New(Config{Seed: 1, Stderr: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := n.Handle([]byte(strings.TrimSpace(init3)), nil)
+	for i := range 10 {
+		out = n.Handle(fmt.Appendf(nil, `{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":%d,"message":%d}}`, i+2, i), out[:0])
+	}
+	lines := map[string]string{
+		"broadcast":   `{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":20,"message":3}}`,
+		"read":        `{"src":"c1","dest":"n1","body":{"type":"read","msg_id":21}}`,
+		"gossip_sync": `{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":22,"messages":[1, 5, 11, 12]}}`,
+		"sync_ok":     `{"src":"n2","dest":"n1","body":{"type":"gossip_sync_ok","msg_id":23,"in_reply_to":3,"new_count":0}}`,
+		"round":       `{"src":"c1","dest":"n1","body":{"type":"gossip_round","msg_id":24}}`,
+	}
+	for name, line := range lines {
+		b := []byte(line)
+		allocs := testing.AllocsPerRun(1000, func() { out = n.Handle(b, out[:0]) })
+		if allocs != 0 {
+			t.Errorf("%s: %v allocations per message, want 0", name, allocs)
+		}
+	}
+}
+
+// TestRun_BigRepliesReuseBuffers checks that repeated read_ok replies of a
+// million values reuse the big output buffers instead of allocating a new
+// multi-megabyte buffer each time (bytebufferpool alone would drop them).
+func TestRun_BigRepliesReuseBuffers(t *testing.T) {
+	const values, reads = 1_000_000, 20
+	var b strings.Builder
+	b.WriteString(init3)
+	b.WriteString(`{"src":"n2","dest":"n1","body":{"type":"gossip_sync","messages":[`)
+	for i := range values {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprint(&b, i)
+	}
+	b.WriteString("]}}\n")
+	read := `{"src":"c1","dest":"n1","body":{"type":"read","msg_id":3}}` + "\n"
+	measure := func(k int) uint64 {
+		in := b.String() + strings.Repeat(read, k)
+		cfg := quiet()
+		cfg.Stdin, cfg.Stdout = strings.NewReader(in), io.Discard
+		n, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if err := n.Run(); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	base, more := measure(2), measure(2+reads)
+	perRead := int64(more-base) / reads
+	replyBytes := int64(values * 9)
+	t.Logf("bytes allocated per read of %d values: %d (reply is about %d bytes)", values, perRead, replyBytes)
+	if perRead > replyBytes/50 {
+		t.Fatalf("each big read allocates %d bytes, want well under the %d-byte reply", perRead, replyBytes)
+	}
+}

@@ -1,0 +1,482 @@
+package node
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// run serves input on a fresh node with the timer off and returns what it
+// wrote to stdout and stderr.
+func run(t *testing.T, cfg Config, input string) (stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	cfg.Stdin, cfg.Stdout, cfg.Stderr = strings.NewReader(input), &out, &errOut
+	n, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Run(); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return out.String(), errOut.String()
+}
+
+func quiet() Config {
+	c := DefaultConfig()
+	c.Interval = 0
+	c.Seed = 1
+	return c
+}
+
+// TestGolden runs every case folder (input.jsonl fed on stdin, expected.jsonl
+// compared byte for byte with stdout) of testdata/cases and, when the
+// exercise's shared folder sits beside the repository, of ../shared/cases.
+func TestGolden(t *testing.T) {
+	dirs, _ := filepath.Glob("testdata/cases/*")
+	shared, _ := filepath.Glob("../../shared/cases/*")
+	if len(dirs) == 0 {
+		t.Fatal("no golden cases found")
+	}
+	for _, dir := range append(dirs, shared...) {
+		name := filepath.Base(dir)
+		if strings.HasPrefix(dir, "../") {
+			name = "shared/" + name
+		}
+		t.Run(name, func(t *testing.T) {
+			in, err := os.ReadFile(filepath.Join(dir, "input.jsonl"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := os.ReadFile(filepath.Join(dir, "expected.jsonl"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := run(t, quiet(), string(in))
+			if got != string(want) {
+				t.Fatalf("stdout differs\n got:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
+
+const init3 = `{"src":"c0","dest":"n1","body":{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1","n2","n3"]}}` + "\n"
+
+// body is a decoded reply body, for tests that look at fields.
+type body map[string]any
+
+func parse(t *testing.T, stdout string) (dests []string, bodies []body) {
+	t.Helper()
+	for _, line := range strings.Split(strings.TrimSuffix(stdout, "\n"), "\n") {
+		if line == "" {
+			continue
+		}
+		var m struct {
+			Src, Dest string
+			Body      body
+		}
+		d := json.NewDecoder(strings.NewReader(line))
+		d.UseNumber()
+		if err := d.Decode(&m); err != nil {
+			t.Fatalf("stdout line is not JSON: %q: %v", line, err)
+		}
+		dests, bodies = append(dests, m.Dest), append(bodies, m.Body)
+	}
+	return dests, bodies
+}
+
+func TestNode_ErrorCodes(t *testing.T) {
+	tests := []struct {
+		name  string
+		input string
+		code  string // "" when no reply is expected
+	}{
+		{"before init", `{"src":"c1","dest":"n1","body":{"type":"read","msg_id":5}}`, "11"},
+		{"unknown type", init3 + `{"src":"c1","dest":"n1","body":{"type":"cas","msg_id":5}}`, "10"},
+		{"bad broadcast", init3 + `{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":5,"message":"x"}}`, "12"},
+		{"bad sync", init3 + `{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":5,"messages":{}}}`, "12"},
+		{"bad topology", init3 + `{"src":"c1","dest":"n1","body":{"type":"topology","msg_id":5,"topology":"n2"}}`, "12"},
+		{"bad init", `{"src":"c0","dest":"n1","body":{"type":"init","msg_id":5,"node_id":"n1"}}`, "12"},
+		{"second init", init3 + `{"src":"c0","dest":"n1","body":{"type":"init","msg_id":5,"node_id":"n1","node_ids":["n1"]}}`, "22"},
+		{"error from a peer is not answered", init3 + `{"src":"n2","dest":"n1","body":{"type":"error","code":11,"in_reply_to":3,"msg_id":5}}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, _ := run(t, quiet(), tt.input)
+			_, bodies := parse(t, stdout)
+			last := bodies[len(bodies)-1]
+			if tt.code == "" {
+				if last["type"] == "error" {
+					t.Fatalf("unexpected reply %v", last)
+				}
+				return
+			}
+			if last["type"] != "error" || fmt.Sprint(last["code"]) != tt.code || fmt.Sprint(last["in_reply_to"]) != "5" {
+				t.Fatalf("last reply = %v, want error code %s in reply to 5", last, tt.code)
+			}
+			if text, _ := last["text"].(string); text == "" {
+				t.Fatalf("error without text: %v", last)
+			}
+		})
+	}
+}
+
+// TestNode_RejectedInputKeepsState checks that no rejected request changes
+// the set or the msg_id sequence beyond its own error reply.
+func TestNode_RejectedInputKeepsState(t *testing.T) {
+	cfg := quiet()
+	cfg.Stderr = io.Discard
+	n, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := n.Handle([]byte(strings.TrimSpace(init3)), nil)
+	out = n.Handle([]byte(`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":2,"message":1}}`), out)
+	bad := []string{
+		`{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":3,"messages":[2,3,1.5]}}`,
+		`{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":3,"messages":[2,3,9223372036854775808]}}`,
+		`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":3,"message":1e2}}`,
+		`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":3,"message":"2"}}`,
+		`{"src":"c0","dest":"n1","body":{"type":"init","msg_id":3,"node_id":"n1","node_ids":["n1"]}}`,
+		`{"src":"c1","dest":"n1","body":{"type":"topology","msg_id":3,"topology":5}}`,
+	}
+	for _, line := range bad {
+		id, size := n.nextMsgID, n.set.Len()
+		out = n.Handle([]byte(line), out[:0])
+		_, bodies := parse(t, string(out))
+		if len(bodies) != 1 || bodies[0]["type"] != "error" {
+			t.Fatalf("%s: got %s, want one error reply", line, out)
+		}
+		if n.set.Len() != size || n.nextMsgID != id+1 || n.ID() != "n1" || n.peers.Len() != 2 {
+			t.Fatalf("%s changed the state: size %d->%d, msg_id %d->%d", line, size, n.set.Len(), id, n.nextMsgID)
+		}
+	}
+	unanswerable := []string{`{"src":"c1"`, `{}`, `{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":"x","message":5}}`}
+	for _, line := range unanswerable {
+		id, size := n.nextMsgID, n.set.Len()
+		if out = n.Handle([]byte(line), out[:0]); len(out) != 0 || n.nextMsgID != id || n.set.Len() != size {
+			t.Fatalf("%s: wrote %q or changed the state", line, out)
+		}
+	}
+}
+
+func TestNode_GossipRoundPicksKDistinctPeers(t *testing.T) {
+	ids := `["n1","n2","n3","n4","n5","n6"]`
+	for _, k := range []int{1, 2, 3, 5, 8} {
+		t.Run(fmt.Sprintf("K=%d", k), func(t *testing.T) {
+			cfg := quiet()
+			cfg.Fanout = k
+			input := `{"src":"c0","dest":"n1","body":{"type":"init","msg_id":1,"node_id":"n1","node_ids":` + ids + `}}` + "\n" +
+				`{"src":"n2","dest":"n1","body":{"type":"gossip_sync","messages":[1,2,3]}}` + "\n" +
+				`{"src":"c1","dest":"n1","body":{"type":"gossip_round","msg_id":2}}` + "\n"
+			stdout, _ := run(t, cfg, input)
+			dests, bodies := parse(t, stdout)
+			want := min(k, 5)
+			syncs := dests[1 : len(dests)-1]
+			if len(syncs) != want || slices.Contains(syncs, "n1") || len(slices.Compact(slices.Sorted(slices.Values(syncs)))) != want {
+				t.Fatalf("round sent to %v, want %d distinct peers", syncs, want)
+			}
+			ok := bodies[len(bodies)-1]
+			if fmt.Sprint(ok["peers_contacted"]) != fmt.Sprint(want) || fmt.Sprint(ok["messages_sent"]) != fmt.Sprint(3*want) {
+				t.Fatalf("gossip_round_ok = %v, want %d peers and %d messages", ok, want, 3*want)
+			}
+		})
+	}
+}
+
+func TestNode_Sync1M(t *testing.T) {
+	const n = 1_000_000
+	var b strings.Builder
+	b.WriteString(init3)
+	b.WriteString(`{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":2,"messages":[`)
+	for i := n - 1; i >= 0; i-- { // descending: the unsorted path
+		if i != n-1 {
+			b.WriteString(", ")
+		}
+		fmt.Fprint(&b, i*3-n)
+	}
+	b.WriteString("]}}\n")
+	b.WriteString(`{"src":"c1","dest":"n1","body":{"type":"read","msg_id":3}}` + "\n")
+	stdout, _ := run(t, quiet(), b.String())
+	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[1], `"new_count": 1000000,`) {
+		t.Fatalf("sync reply: %.200s", lines[1])
+	}
+	var m struct{ Body struct{ Messages []int64 } }
+	if err := json.Unmarshal([]byte(lines[2]), &m); err != nil {
+		t.Fatal(err)
+	}
+	got := m.Body.Messages
+	if len(got) != n || got[0] != -n || got[n-1] != (n-1)*3-n || !slices.IsSorted(got) {
+		t.Fatalf("read of 1M values: len %d, first %d, last %d", len(got), got[0], got[len(got)-1])
+	}
+}
+
+// lineWriter collects written lines and signals each one.
+type lineWriter struct {
+	mu    sync.Mutex
+	buf   []byte
+	lines chan string
+}
+
+func newLineWriter() *lineWriter { return &lineWriter{lines: make(chan string, 1024)} }
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, p...)
+	for {
+		i := bytes.IndexByte(w.buf, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		w.lines <- string(w.buf[:i])
+		w.buf = w.buf[i+1:]
+	}
+}
+
+func (w *lineWriter) next(t *testing.T) string {
+	t.Helper()
+	select {
+	case l := <-w.lines:
+		return l
+	case <-time.After(5 * time.Second):
+		t.Fatal("no output within 5 s")
+		return ""
+	}
+}
+
+// start runs a node on a pipe until the test ends.
+func start(t *testing.T, cfg Config) (in *io.PipeWriter, out *lineWriter, done chan error) {
+	pr, pw := io.Pipe()
+	out = newLineWriter()
+	cfg.Stdin, cfg.Stdout = pr, out
+	if cfg.Stderr == nil {
+		cfg.Stderr = io.Discard
+	}
+	n, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done = make(chan error, 1)
+	go func() { done <- n.Run() }()
+	t.Cleanup(func() { pw.Close() })
+	return pw, out, done
+}
+
+func TestRun_FlushesWithoutEndOfInput(t *testing.T) {
+	in, out, _ := start(t, quiet())
+	io.WriteString(in, init3)
+	if got := out.next(t); !strings.Contains(got, `"init_ok"`) {
+		t.Fatalf("got %s", got)
+	}
+	io.WriteString(in, `{"src":"c1","dest":"n1","body":{"type":"read","msg_id":2}}`+"\n")
+	if got := out.next(t); !strings.Contains(got, `"read_ok"`) {
+		t.Fatalf("got %s", got)
+	}
+}
+
+func TestRun_TimerRounds(t *testing.T) {
+	cfg := quiet()
+	cfg.Interval = 5 * time.Millisecond
+	in, out, done := start(t, cfg)
+	io.WriteString(in, init3+`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":2,"message":42}}`+"\n")
+	out.next(t) // init_ok
+	out.next(t) // broadcast_ok
+	// Until both peers acknowledge, rounds keep sending the set.
+	acked := map[string]bool{}
+	for len(acked) < 2 {
+		var m struct {
+			Dest string
+			Body struct {
+				Type     string
+				MsgID    int64 `json:"msg_id"`
+				Messages []int64
+			}
+		}
+		line := out.next(t)
+		if err := json.Unmarshal([]byte(line), &m); err != nil || m.Body.Type != "gossip_sync" || !slices.Equal(m.Body.Messages, []int64{42}) {
+			t.Fatalf("unexpected timer output %s (%v)", line, err)
+		}
+		fmt.Fprintf(in, `{"src":%q,"dest":"n1","body":{"type":"gossip_sync_ok","new_count":1,"msg_id":7,"in_reply_to":%d}}`+"\n", m.Dest, m.Body.MsgID)
+		acked[m.Dest] = true
+	}
+	// Every peer holds every value: rounds now send nothing. Syncs already
+	// queued before the last ack may still come; drain briefly first.
+	drain := time.After(50 * time.Millisecond)
+	for draining := true; draining; {
+		select {
+		case <-out.lines:
+		case <-drain:
+			draining = false
+		}
+	}
+	select {
+	case l := <-out.lines:
+		t.Fatalf("a round went to an up-to-date peer: %s", l)
+	case <-time.After(100 * time.Millisecond):
+	}
+	// A new value makes the rounds resume.
+	io.WriteString(in, `{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":3,"message":43}}`+"\n")
+	out.next(t)
+	if l := out.next(t); !strings.Contains(l, `"messages": [42, 43]`) {
+		t.Fatalf("got %s, want a sync of both values", l)
+	}
+	in.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	for len(out.lines) > 0 {
+		<-out.lines // written before the end of input
+	}
+	time.Sleep(30 * time.Millisecond)
+	if len(out.lines) != 0 {
+		t.Fatal("output after the end of input")
+	}
+}
+
+func TestRun_LineOverLimitIsSkipped(t *testing.T) {
+	cfg := quiet()
+	cfg.MaxLineBytes = 100 << 10
+	long := `{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":2,"messages":[` + strings.Repeat("1, ", 200<<10) + `1]}}` + "\n"
+	medium := `{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":3,"message":` + strings.Repeat(" ", 101<<10) + `5}}` + "\n"
+	input := init3 + long + medium + `{"src":"c1","dest":"n1","body":{"type":"read","msg_id":4}}` + "\n"
+	stdout, stderr := run(t, cfg, input)
+	_, bodies := parse(t, stdout)
+	if len(bodies) != 2 || bodies[1]["type"] != "read_ok" || fmt.Sprint(bodies[1]["messages"]) != "[]" {
+		t.Fatalf("stdout %s", stdout)
+	}
+	if strings.Count(stderr, "over the 102400-byte limit") != 2 || strings.Count(stderr, "\n") != 2 {
+		t.Fatalf("stderr %q, want one line per skipped line", stderr)
+	}
+}
+
+// TestRun_ConcurrentMergesReadsAndRounds drives the handler loop with reads
+// and gossip rounds while other goroutines merge into the node's set.
+func TestRun_ConcurrentMergesReadsAndRounds(t *testing.T) {
+	cfg := quiet()
+	cfg.Interval = time.Millisecond
+	pr, pw := io.Pipe()
+	var stdout bytes.Buffer
+	cfg.Stdin, cfg.Stdout, cfg.Stderr = pr, &stdout, io.Discard
+	n, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- n.Run() }()
+	io.WriteString(pw, init3)
+
+	const writers, per = 4, 5000
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			batch := make([]int64, 0, 50)
+			for i := range per {
+				batch = append(batch, int64(i*writers+w))
+				if len(batch) == cap(batch) {
+					n.Set().Merge(batch)
+					batch = batch[:0]
+				}
+			}
+			n.Set().Merge(batch)
+		}()
+	}
+	for i := range 200 {
+		fmt.Fprintf(pw, `{"src":"c1","dest":"n1","body":{"type":"read","msg_id":%d}}`+"\n", 10+2*i)
+		fmt.Fprintf(pw, `{"src":"c1","dest":"n1","body":{"type":"gossip_round","msg_id":%d}}`+"\n", 11+2*i)
+	}
+	wg.Wait()
+	io.WriteString(pw, `{"src":"c1","dest":"n1","body":{"type":"read","msg_id":9999}}`+"\n")
+	pw.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(nil, 64<<20)
+	var last string
+	for sc.Scan() {
+		last = sc.Text()
+	}
+	var m struct{ Body struct{ Messages []int64 } }
+	if err := json.Unmarshal([]byte(last), &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Body.Messages) != writers*per || !slices.IsSorted(m.Body.Messages) {
+		t.Fatalf("final read has %d values, want %d sorted", len(m.Body.Messages), writers*per)
+	}
+}
+
+func TestConfig_Invalid(t *testing.T) {
+	for _, c := range []Config{{Fanout: -1}, {Interval: -time.Second}, {MaxLineBytes: -5}} {
+		if _, err := New(c); err == nil {
+			t.Errorf("New(%+v) accepted", c)
+		}
+	}
+}
+
+func FuzzHandle(f *testing.F) {
+	for _, s := range []string{
+		`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":2,"message":10}}`,
+		`{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":3,"messages":[10,20,30]}}`,
+		`{"src":"c1","dest":"n1","body":{"type":"gossip_round","msg_id":4}}`,
+		`{"src":"c1","dest":"n1","body":{"type":"read","msg_id":5}}`,
+		`{"src":"c1","dest":"n1","body":{"type":"topology","msg_id":6,"topology":{"n1":["n2"]}}}`,
+		`{"src":"n2","dest":"n1","body":{"type":"gossip_sync_ok","msg_id":1,"in_reply_to":0}}`,
+		`{"src":"c0","dest":"n1","body":{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1"]}}`,
+		`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":2,"message":1.5}}`,
+		`not json`,
+	} {
+		f.Add([]byte(s))
+	}
+	n, err := New(Config{Interval: 0, Seed: 1, Stderr: io.Discard})
+	if err != nil {
+		f.Fatal(err)
+	}
+	n.Handle([]byte(strings.TrimSpace(init3)), nil)
+	n.Handle([]byte(`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":2,"message":7}}`), nil)
+	var out []byte
+	f.Fuzz(func(t *testing.T, line []byte) {
+		size, id := n.set.Len(), n.nextMsgID
+		out = n.Handle(line, out[:0])
+		if len(out) > 0 && out[len(out)-1] != '\n' {
+			t.Fatalf("output does not end a line: %q", out)
+		}
+		lines := bytes.Split(bytes.TrimSuffix(out, []byte("\n")), []byte("\n"))
+		errReply := false
+		for _, l := range lines {
+			if len(out) == 0 {
+				break
+			}
+			var m struct {
+				Src, Dest string
+				Body      map[string]any
+			}
+			if err := json.Unmarshal(l, &m); err != nil || m.Src != "n1" || m.Body["type"] == nil || m.Body["msg_id"] == nil {
+				t.Fatalf("Handle(%q) wrote a bad line %q (%v)", line, l, err)
+			}
+			errReply = errReply || m.Body["type"] == "error"
+		}
+		if n.set.Len() < size {
+			t.Fatalf("the set shrank")
+		}
+		if len(out) == 0 && n.nextMsgID != id || errReply && (n.set.Len() != size || n.nextMsgID != id+1) {
+			t.Fatalf("Handle(%q) changed the state on rejected input", line)
+		}
+		if n.ID() != "n1" {
+			t.Fatalf("Handle(%q) changed the node id", line)
+		}
+	})
+}
