@@ -5,7 +5,7 @@ BIN      := bin/node
 SHARED   ?= ../shared
 FUZZTIME ?= 10s
 # The fuzz targets, as package:Target.
-FUZZ_TARGETS := ./codec:FuzzDecode ./codec:FuzzParseInt ./codec:FuzzAppendInts ./codec:FuzzAppendString ./node:FuzzHandle
+FUZZ_TARGETS := ./codec:FuzzDecode ./codec:FuzzParseInt ./codec:FuzzAppendInts ./codec:FuzzAppendString ./codec:FuzzDecodeLong ./node:FuzzHandle
 
 .PHONY: help build test unit race cases fuzz lint tidy clean
 

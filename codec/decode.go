@@ -53,6 +53,13 @@ type Message struct {
 	NodeIDs  []byte // init: an array of strings
 	Topology []byte // topology: an object of string arrays
 	NewCount []byte // gossip_sync_ok
+
+	// Values holds the messages array already parsed, when Decode parsed it
+	// while validating a long line (HasValues); otherwise parse Messages
+	// with AppendInts. Values belongs to the Decoder and is overwritten by
+	// the next Decode; the caller may reorder it.
+	Values    []int64
+	HasValues bool
 }
 
 // body mirrors the fields of a Maelstrom body that the node reads. Every field
@@ -102,28 +109,32 @@ func Pretouch() {
 //
 // A Decoder MUST NOT be used from concurrently running goroutines.
 type Decoder struct {
-	strict *decoder.Decoder // lines below bigLine: validates everything
-	fast   *decoder.Decoder // lines of bigLine bytes or more: see NewDecoder
+	strict *decoder.Decoder // validates everything it skips
+	fast   *decoder.Decoder // skips unread values without validating them
 	env    envelope
+	rest   []byte   // scratch: a long line with its messages array cut out
+	vals   []int64  // scratch: Message.Values
+	skip   struct{} // decoding into it validates a whole value
 }
 
-// bigLine is the line length from which Decode skips the values of fields it
-// does not read without validating them.
-const bigLine = 64 << 10
+// longLine is the line length from which Decode validates the messages array
+// by parsing it instead of letting sonic validate it too (see NewDecoder).
+const longLine = 1 << 10
 
 // NewDecoder returns a ready Decoder (and pretouches sonic once per process).
 //
-// Decode rejects control characters inside strings, as JSON requires (sonic's
-// ValidateString), but passes invalid UTF-8 through where encoding/json would
-// replace it with U+FFFD; AppendString writes such bytes as \ufffd, so
-// nothing invalid reaches the output either way.
+// Decode accepts exactly the lines that encoding/json accepts, with one
+// exception: it rejects control characters inside strings, as JSON requires
+// (sonic's ValidateString), but passes invalid UTF-8 through where
+// encoding/json would replace it with U+FFFD; AppendString writes such bytes
+// as \ufffd, so nothing invalid reaches the output either way.
 //
-// Lines of 64 KiB or more are in practice gossip_sync messages with a big
-// array. For them sonic skips the values of fields it does not decode without
-// validating their syntax (its NoValidateJSON option): validating skipped
-// values costs about 16 times more than skipping them, and the one big value
-// the node reads, the messages array, is validated completely by AppendInts
-// anyway. Shorter lines are validated in full.
+// A long line is in practice a gossip_sync whose messages array is nearly all
+// of it, and validating that array inside sonic costs more than decoding it.
+// So for lines of 1 KiB or more sonic skips unread values unvalidated, the
+// messages array is validated by parsing it (the values are kept in
+// Message.Values), and the rest of the line, with the array replaced by 0, is
+// validated by sonic as usual.
 func NewDecoder() *Decoder {
 	Pretouch()
 	strict := decoder.NewDecoder("")
@@ -137,20 +148,19 @@ func NewDecoder() *Decoder {
 // is left in an unspecified state, and the error wraps one of the package's
 // sentinels. m aliases line: see Message.
 func (d *Decoder) Decode(line []byte, m *Message) error {
-	d.env = envelope{}
-	dec := d.strict
-	if len(line) >= bigLine {
-		dec = d.fast
-	}
-	dec.Reset(b2s(line))
-	err := dec.Decode(&d.env)
-	if err == nil {
-		err = dec.CheckTrailings()
-	}
-	if err != nil {
-		return classify(line, err)
+	long := len(line) >= longLine
+	if err := d.decode(line, long); err != nil {
+		return err
 	}
 	e := &d.env
+	var vals []int64
+	hasVals := false
+	if long {
+		var err error
+		if vals, hasVals, err = d.validateLong(line); err != nil {
+			return err
+		}
+	}
 	*m = Message{
 		Src:      e.Src,
 		Dest:     e.Dest,
@@ -161,6 +171,9 @@ func (d *Decoder) Decode(line []byte, m *Message) error {
 		NodeIDs:  e.Body.NodeIDs,
 		Topology: e.Body.Topology,
 		NewCount: e.Body.NewCount,
+
+		Values:    vals,
+		HasValues: hasVals,
 	}
 	if m.Src == "" {
 		return ErrNoSrc
@@ -188,6 +201,58 @@ func (d *Decoder) Decode(line []byte, m *Message) error {
 		}
 	}
 	return nil
+}
+
+// decode runs sonic on line into d.env, with the fast decoder for long lines.
+func (d *Decoder) decode(line []byte, fast bool) error {
+	d.env = envelope{}
+	dec := d.strict
+	if fast {
+		dec = d.fast
+	}
+	dec.Reset(b2s(line))
+	err := dec.Decode(&d.env)
+	if err == nil {
+		err = dec.CheckTrailings()
+	}
+	if err != nil {
+		if fast {
+			// Report what the validating decoder finds, so that errors
+			// do not depend on the line's length.
+			return d.decode(line, false)
+		}
+		return classify(line, err)
+	}
+	return nil
+}
+
+// validateLong completes the validation of a long line that the fast decoder
+// read into d.env: it parses the messages array (returning the values when it
+// is an integer array) and validates everything else with sonic.
+func (d *Decoder) validateLong(line []byte) ([]int64, bool, error) {
+	arr := d.env.Body.Messages
+	off, ok := offsetIn(line, arr)
+	if !ok || len(arr) < len(line)/2 {
+		// Not the usual shape: validate the whole line the slow way.
+		return nil, false, d.decode(line, false)
+	}
+	vals, err := AppendInts(d.vals[:0], arr)
+	hasVals := err == nil
+	if hasVals {
+		d.vals = vals
+	} else if !sonic.Valid(arr) {
+		return nil, false, d.decode(line, false) // for the error
+	}
+	d.rest = append(append(append(d.rest[:0], line[:off]...), '0'), line[off+len(arr):]...)
+	d.strict.Reset(b2s(d.rest))
+	err = d.strict.Decode(&d.skip)
+	if err == nil {
+		err = d.strict.CheckTrailings()
+	}
+	if err != nil {
+		return nil, false, d.decode(line, false)
+	}
+	return vals, hasVals, nil
 }
 
 // classify turns a sonic error into one of the package's errors. Sonic's own

@@ -70,12 +70,7 @@ func TestDecoder_Decode(t *testing.T) {
 		{name: "msg_id a float", line: `{"src":"c1","dest":"n1","body":{"type":"read","msg_id":1.5}}`, err: ErrMsgID},
 		{name: "deep nesting", line: `{"src":"c1","dest":"n1","body":{"type":"read","x":` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}}`, err: ErrNotObject},
 		{name: "unbalanced nesting", line: `{"src":"c1","dest":"n1","body":{"type":"read","x":` + strings.Repeat("[", 5000) + `}}`, err: ErrNotObject},
-		{
-			// A big line skips unread fields unvalidated (see NewDecoder).
-			name: "deep nesting in an unread field of a big line",
-			line: `{"src":"c1","dest":"n1","body":{"type":"read","x":` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + `}}`,
-			want: Message{Src: "c1", Dest: "n1", Type: "read"},
-		},
+		{name: "deep nesting in a long line", line: `{"src":"c1","dest":"n1","body":{"type":"read","x":` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + `}}`, err: ErrNotObject},
 	}
 	d := NewDecoder()
 	for _, tt := range tests {
@@ -209,25 +204,75 @@ func FuzzAppendInts(f *testing.F) {
 	})
 }
 
-// TestDecoder_BigLineArrayStillValidated checks that the unvalidated skip of
-// big lines leaves the messages array to AppendInts, which rejects it.
-func TestDecoder_BigLineArrayStillValidated(t *testing.T) {
-	vals := make([]int64, 20000)
-	arr := string(AppendInts64(nil, vals))
-	for _, bad := range []string{
-		arr[:len(arr)-1] + ", 1.5]",
-		arr[:len(arr)-1] + ", [1]]",
-		arr[:len(arr)-1] + `, "x"]`,
-		arr[:len(arr)-1] + ",]",
-	} {
-		line := `{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":1,"messages":` + bad + `}}`
-		var m Message
-		err := NewDecoder().Decode([]byte(line), &m)
-		if err == nil {
-			_, err = AppendInts(nil, m.Messages)
-		}
-		if err == nil {
-			t.Errorf("a big line ending in %q was accepted", bad[len(bad)-8:])
-		}
+// TestDecoder_LongLines checks the long-line path (see NewDecoder): the
+// messages array is parsed into Values, and a defect anywhere in the line is
+// still found.
+func TestDecoder_LongLines(t *testing.T) {
+	vals := make([]int64, 2000)
+	for i := range vals {
+		vals[i] = int64(i)
 	}
+	arr := string(AppendInts64(nil, vals))
+	head := `{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":1,`
+	good := head + `"messages":` + arr + `}}`
+	var m Message
+	if err := NewDecoder().Decode([]byte(good), &m); err != nil || !m.HasValues || !slices.Equal(m.Values, vals) {
+		t.Fatalf("good long line: err=%v, HasValues=%v, %d values", err, m.HasValues, len(m.Values))
+	}
+	notInts := head + `"messages":[` + strings.Repeat(`"x", `, 500) + `"y"]}}`
+	if err := NewDecoder().Decode([]byte(notInts), &m); err != nil || m.HasValues {
+		t.Fatalf("a long line whose messages are valid JSON but not integers: err=%v, HasValues=%v", err, m.HasValues)
+	}
+	bad := map[string]string{
+		"trailing comma":      head + `"messages":` + arr[:len(arr)-1] + ",]}}",
+		"junk in other field": head + `"x":[1,,2],"messages":` + arr + `}}`,
+		"junk after":          head + `"messages":` + arr + `,"x":tru}}`,
+		"control in string":   head + `"x":"a` + "" + `","messages":` + arr + `}}`,
+		"unclosed":            head + `"messages":` + arr + `}`,
+		"garbage after":       head + `"messages":` + arr + `}} x`,
+		"unclosed string":     head + `"messages":["` + arr + `}}`,
+	}
+	for name, line := range bad {
+		t.Run(name, func(t *testing.T) {
+			var m Message
+			err := NewDecoder().Decode([]byte(line), &m)
+			if err == nil && !m.HasValues {
+				_, err = AppendInts(nil, m.Messages)
+			}
+			var std any
+			stdErr := json.Unmarshal([]byte(line), &std)
+			if err == nil || stdErr == nil {
+				t.Fatalf("accepted: ours err=%v, encoding/json err=%v", err, stdErr)
+			}
+		})
+	}
+}
+
+// FuzzDecodeLong cross-checks the long-line path with encoding/json: the
+// fuzzed bytes sit between a gossip_sync's head and a long messages array.
+func FuzzDecodeLong(f *testing.F) {
+	for _, s := range []string{`"x":1,`, `"x":[1,{"a":null}],`, `"x":[1,,2],`, `"x":"A",`, `"msg_id":2,`, `"x":tru,`, ``, `"a":"` + "" + `",`} {
+		f.Add([]byte(s))
+	}
+	arr := make([]int64, 300)
+	for i := range arr {
+		arr[i] = int64(i) * 1001
+	}
+	tail := `"messages":` + string(AppendInts64(nil, arr)) + `}}`
+	d := NewDecoder()
+	f.Fuzz(func(t *testing.T, mid []byte) {
+		if !utf8.Valid(mid) {
+			return
+		}
+		line := []byte(`{"src":"n2","dest":"n1","body":{"type":"gossip_sync",` + string(mid) + tail)
+		var m Message
+		err := d.Decode(line, &m)
+		var std any
+		stdErr := json.Unmarshal(line, &std)
+		// Syntax: rejected as not JSON exactly when encoding/json rejects
+		// it. (Fields of the wrong type are rejected by Decode alone.)
+		if stdErr != nil && err == nil || stdErr == nil && errors.Is(err, ErrNotObject) {
+			t.Fatalf("Decode(%q) err=%v, encoding/json err=%v", mid, err, stdErr)
+		}
+	})
 }

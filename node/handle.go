@@ -222,15 +222,18 @@ func (n *Node) sync(m *codec.Message, out []byte) []byte {
 	if m.Messages == nil {
 		return n.fail(out, n.id, codeMalformedRequest, "gossip_sync: messages is missing")
 	}
-	vals, err := codec.AppendInts(n.vals[:0], m.Messages)
-	if err != nil {
-		var e *codec.ElemError
-		if errors.As(err, &e) {
-			return n.fail(out, n.id, codeMalformedRequest, "gossip_sync: messages "+e.Error())
+	vals := m.Values // parsed already when the decoder validated a long line
+	if !m.HasValues {
+		var err error
+		if vals, err = codec.AppendInts(n.vals[:0], m.Messages); err != nil {
+			var e *codec.ElemError
+			if errors.As(err, &e) {
+				return n.fail(out, n.id, codeMalformedRequest, "gossip_sync: messages "+e.Error())
+			}
+			return n.fail(out, n.id, codeMalformedRequest, "gossip_sync: messages "+codec.Snippet(m.Messages)+" is not an array of integers")
 		}
-		return n.fail(out, n.id, codeMalformedRequest, "gossip_sync: messages "+codec.Snippet(m.Messages)+" is not an array of integers")
+		n.vals = vals
 	}
-	n.vals = vals
 	added := n.set.Merge(vals) // sorts vals in place
 	if i, ok := n.peers.Index(m.Src); ok {
 		// A sync carries the sender's whole set. When it covers the

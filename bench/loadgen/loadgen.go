@@ -1,0 +1,232 @@
+// Package loadgen measures a broadcast node binary end to end: it prepares a
+// stream of protocol lines (a Maelstrom-like mix of broadcasts, reads and
+// gossip_sync messages of varied sizes from several peers), writes it into
+// the node's stdin through a pipe as fast as the node takes it, reads every
+// reply, checks the reply count, and reports throughput and the node's peak
+// resident memory.
+//
+// The node runs with its timer off (GOSSIP_INTERVAL=0), so every line with a
+// msg_id gets exactly one reply and nothing else is written.
+package loadgen
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Mix describes the stream. Shares are of the lines after init and need not
+// add up to one (they are normalized).
+type Mix struct {
+	// Lines is the number of lines after init.
+	Lines int
+	// Broadcast, Read and Sync are the shares of broadcast, read and
+	// gossip_sync lines.
+	Broadcast, Read, Sync float64
+	// Values bounds the distinct values: broadcasts and syncs draw from
+	// [0, Values), so the set (and each read_ok) stops growing there, as
+	// in a long Maelstrom run where most gossip carries known values.
+	Values int
+	// SyncMax is the largest gossip_sync; sizes are drawn log-uniformly
+	// from 1 to SyncMax, so most are small and a few carry a full state.
+	SyncMax int
+	// Peers is the cluster size; syncs come from every node but the one
+	// under test, clients from as many client ids.
+	Peers int
+	// Seed fixes the stream.
+	Seed uint64
+}
+
+// DefaultMix is the stream of the README's end-to-end figures.
+func DefaultMix() Mix {
+	return Mix{Lines: 2_000_000, Broadcast: 0.6, Read: 0.005, Sync: 0.395, Values: 5000, SyncMax: 1000, Peers: 5, Seed: 1}
+}
+
+// Stream is a prepared input and what it should produce.
+type Stream struct {
+	Data    []byte
+	Lines   int // lines in Data, init included
+	Replies int // replies the node must write
+}
+
+// Generate builds the stream for m.
+func Generate(m Mix) (*Stream, error) {
+	if m.Lines < 1 || m.Values < 1 || m.SyncMax < 1 || m.Peers < 2 {
+		return nil, errors.New("loadgen: Lines, Values, SyncMax must be positive and Peers at least 2")
+	}
+	total := m.Broadcast + m.Read + m.Sync
+	if total <= 0 || m.Broadcast < 0 || m.Read < 0 || m.Sync < 0 {
+		return nil, errors.New("loadgen: shares must be non-negative with a positive sum")
+	}
+	r := rand.New(rand.NewPCG(m.Seed, 99))
+	var b bytes.Buffer
+	b.WriteString(`{"src":"c0","dest":"n0","body":{"type":"init","msg_id":0,"node_id":"n0","node_ids":[`)
+	for i := range m.Peers {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"n%d"`, i)
+	}
+	b.WriteString("]}}\n")
+	var vals []int64
+	for id := 1; id <= m.Lines; id++ {
+		x := r.Float64() * total
+		switch {
+		case x < m.Broadcast:
+			fmt.Fprintf(&b, `{"src":"c%d","dest":"n0","body":{"type":"broadcast","message":%d,"msg_id":%d}}`+"\n", id%m.Peers, r.IntN(m.Values), id)
+		case x < m.Broadcast+m.Read:
+			fmt.Fprintf(&b, `{"src":"c%d","dest":"n0","body":{"type":"read","msg_id":%d}}`+"\n", id%m.Peers, id)
+		default:
+			// Log-uniform size; the values ascending, as nodes send them.
+			n := int(math.Exp(r.Float64() * math.Log(float64(m.SyncMax))))
+			n = min(n, m.Values)
+			start := r.IntN(m.Values - n + 1)
+			vals = vals[:0]
+			for v := start; v < start+n; v++ {
+				vals = append(vals, int64(v))
+			}
+			fmt.Fprintf(&b, `{"src":"n%d","dest":"n0","body":{"type":"gossip_sync","msg_id":%d,"messages":[`, 1+id%(m.Peers-1), id)
+			for i, v := range vals {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString(strconv.FormatInt(v, 10))
+			}
+			b.WriteString("]}}\n")
+		}
+	}
+	return &Stream{Data: b.Bytes(), Lines: m.Lines + 1, Replies: m.Lines + 1}, nil
+}
+
+// Result is one run of a binary on a stream.
+type Result struct {
+	Elapsed  time.Duration // from the first byte written to the end of output
+	InBytes  int64
+	OutBytes int64
+	Replies  int   // lines the binary wrote
+	MaxRSS   int64 // peak resident set (VmHWM), bytes; 0 where unknown
+}
+
+// LinesPerSec is the input lines handled per second.
+func (r Result) LinesPerSec(s *Stream) float64 { return float64(s.Lines) / r.Elapsed.Seconds() }
+
+// MBPerSec is input megabytes (10^6 bytes) per second.
+func (r Result) MBPerSec() float64 { return float64(r.InBytes) / 1e6 / r.Elapsed.Seconds() }
+
+// Run starts bin with env added to this process's environment, writes the
+// stream into its stdin as fast as it reads, counts its output lines and
+// waits for it to exit. countReplies false skips the reply check (for cat).
+func Run(bin string, args, env []string, s *Stream, countReplies bool) (Result, error) {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stderr = io.Discard
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return Result{}, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return Result{}, err
+	}
+	if err := cmd.Start(); err != nil {
+		return Result{}, err
+	}
+	start := time.Now()
+	hwm := watchHWM(cmd.Process.Pid)
+	werr := make(chan error, 1)
+	go func() {
+		_, err := stdin.Write(s.Data)
+		if cerr := stdin.Close(); err == nil {
+			err = cerr
+		}
+		werr <- err
+	}()
+	var res Result
+	res.InBytes = int64(len(s.Data))
+	rd := bufio.NewReaderSize(stdout, 1<<20)
+	for {
+		chunk, err := rd.ReadSlice('\n')
+		res.OutBytes += int64(len(chunk))
+		if len(chunk) > 0 && chunk[len(chunk)-1] == '\n' {
+			res.Replies++
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return res, err
+		}
+	}
+	res.Elapsed = time.Since(start)
+	if err := <-werr; err != nil {
+		return res, fmt.Errorf("loadgen: writing to %s: %w", bin, err)
+	}
+	if err := cmd.Wait(); err != nil {
+		return res, fmt.Errorf("loadgen: %s: %w", bin, err)
+	}
+	res.MaxRSS = hwm()
+	if countReplies && res.Replies != s.Replies {
+		return res, fmt.Errorf("loadgen: %s wrote %d replies, want %d", bin, res.Replies, s.Replies)
+	}
+	return res, nil
+}
+
+// watchHWM polls the peak resident set (VmHWM in /proc/PID/status) of a
+// running process every 10 ms and returns a function that stops the polling
+// and reports the last value read, in bytes. The peak is monotonic, so the
+// last reading before the process exits is the peak up to then.
+//
+// The rusage of a waited child is no substitute: on Linux a child started by
+// fork and exec inherits its parent's high-water mark, so a load generator
+// holding a big stream would see its own size reported for every child.
+func watchHWM(pid int) func() int64 {
+	var peak atomic.Int64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	read := func() {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		if err != nil {
+			return
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+				kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+				if err == nil && kb*1024 > peak.Load() {
+					peak.Store(kb * 1024)
+				}
+			}
+		}
+	}
+	go func() {
+		defer close(done)
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			read()
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() int64 {
+		read()
+		close(stop)
+		<-done
+		return peak.Load()
+	}
+}
