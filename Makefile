@@ -27,7 +27,7 @@ cases: build ## the exercise's sample cases, byte for byte (skipped when ../shar
 	@if [ -x $(SHARED)/run-cases ]; then $(SHARED)/run-cases ./$(BIN) $(SHARED)/cases; \
 	else echo "cases: $(SHARED)/run-cases not found, skipped"; fi
 
-fuzz: ## run each fuzz target for FUZZTIME (default 10s)
+fuzz: ## run each fuzz target for FUZZTIME (a duration, default 10s, or a count such as 50000x)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \
 		echo "fuzz $$pkg $$name for $(FUZZTIME)"; \
