@@ -7,7 +7,16 @@ FUZZTIME ?= 10s
 # The fuzz targets, as package:Target.
 FUZZ_TARGETS := ./codec:FuzzDecode ./codec:FuzzParseInt ./codec:FuzzAppendInts ./codec:FuzzAppendString ./codec:FuzzDecodeLong ./node:FuzzHandle
 
-.PHONY: help build test unit race cases fuzz lint tidy clean
+# benchstat, pinned, fetched through the Go module proxy on first use.
+BENCHSTAT := $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+COUNT     ?= 6
+BENCH     ?= .
+OLD       ?= out/bench-old.txt
+NEW       ?= out/bench.txt
+PROFDIR   ?= pprof
+FRESH     := out/pprof
+
+.PHONY: help build test unit race cases fuzz lint tidy clean bench benchcmp e2e profile profile-diff
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -40,6 +49,33 @@ lint: ## gofmt and go vet
 
 tidy: ## fail when go.mod or go.sum are not tidy
 	$(GO) mod tidy -diff
+
+bench: ## micro benchmarks, ours and baseline, COUNT runs each, benchstat format -> out/bench.txt
+	@mkdir -p out
+	$(GO) test -run '^$$' -bench '$(BENCH)' -count $(COUNT) ./bench/micro/ | tee $(NEW)
+	$(BENCHSTAT) -col /impl $(NEW)
+
+benchcmp: ## compare two bench files: make benchcmp OLD=a.txt NEW=b.txt
+	$(BENCHSTAT) $(OLD) $(NEW)
+
+e2e: build ## end to end: node, baseline and cat on one 2M-line stream, medians of 3 runs
+	$(GO) build -o bin/baseline ./bench/cmd/baseline
+	$(GO) run ./bench/cmd/loadgen -bin $(BIN) -baseline bin/baseline -runs 3
+
+profile: ## CPU and allocation profiles of the merge and end-to-end benchmarks -> $(PROFDIR)/
+	@mkdir -p $(PROFDIR)
+	$(GO) test -run '^$$' -bench 'SyncMerge/1M/seq/empty/impl=ours' -benchtime 40x -memprofilerate 1 -o $(PROFDIR)/micro.test \
+		-cpuprofile $(PROFDIR)/merge.cpu.pprof -memprofile $(PROFDIR)/merge.mem.pprof ./bench/micro/
+	$(GO) test -run '^$$' -bench '^BenchmarkRun$$' -benchtime 5x -memprofilerate 1 -o $(PROFDIR)/node.test \
+		-cpuprofile $(PROFDIR)/e2e.cpu.pprof -memprofile $(PROFDIR)/e2e.mem.pprof ./node/
+	rm -f $(PROFDIR)/micro.test $(PROFDIR)/node.test
+
+profile-diff: ## fresh profiles into out/pprof, then the top of each against the committed ones in pprof/
+	$(MAKE) --no-print-directory profile PROFDIR=$(FRESH)
+	@for p in merge.cpu e2e.cpu; do echo "== $$p: fresh minus reference (positive = more time now)"; \
+		$(GO) tool pprof -top -nodecount 15 -diff_base pprof/$$p.pprof $(FRESH)/$$p.pprof 2>/dev/null | sed -n '/flat%/,$$p'; done
+	@for p in merge.mem e2e.mem; do echo "== $$p: allocated objects, fresh minus reference"; \
+		$(GO) tool pprof -top -nodecount 15 -sample_index=alloc_objects -diff_base pprof/$$p.pprof $(FRESH)/$$p.pprof 2>/dev/null | sed -n '/flat%/,$$p'; done
 
 clean: ## remove build output
 	rm -rf bin out

@@ -100,7 +100,7 @@ func Generate(m Mix) (*Stream, error) {
 				if i > 0 {
 					b.WriteByte(',')
 				}
-				b.WriteString(strconv.FormatInt(v, 10))
+				b.Write(strconv.AppendInt(b.AvailableBuffer(), v, 10))
 			}
 			b.WriteString("]}}\n")
 		}
