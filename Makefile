@@ -16,10 +16,13 @@ NEW       ?= out/bench.txt
 PROFDIR   ?= pprof
 FRESH     := out/pprof
 
-.PHONY: help build test unit race cases fuzz lint tidy clean bench benchcmp e2e profile profile-diff
+.PHONY: help demo build test unit race cases fuzz lint tidy clean bench benchcmp e2e profile profile-diff
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+demo: build ## a 5-node cluster with partitions for 20 s on the local bench; prints the summary and where the plots are
+	$(GO) run ./bench/cmd/cluster -bin ./$(BIN) -node-count 5 -time-limit 20 -rate 10 -nemesis partition -nemesis-interval 5
 
 build: ## build the node into bin/node
 	$(GO) build -o $(BIN) .

@@ -20,15 +20,23 @@ var sizes = []struct {
 }{{"1k", 1_000}, {"100k", 100_000}, {"1M", 1_000_000}}
 
 // values returns n distinct values: dense (0..n-1, ascending, as a node's
-// own gossip_sync carries them) or sparse (random 63-bit values, shuffled).
+// own gossip_sync carries them) or sparse (distinct random values from
+// [0, 1000·n), one in a thousand, unsorted).
 func values(n int, sparse bool) []int64 {
-	v := make([]int64, n)
+	v := make([]int64, 0, n)
+	if !sparse {
+		for i := range n {
+			v = append(v, int64(i))
+		}
+		return v
+	}
 	r := rand.New(rand.NewPCG(1, 2))
-	for i := range v {
-		if sparse {
-			v[i] = r.Int64()
-		} else {
-			v[i] = int64(i)
+	seen := make(map[int64]bool, n)
+	for len(v) < n {
+		x := r.Int64N(int64(n) * 1000)
+		if !seen[x] {
+			seen[x] = true
+			v = append(v, x)
 		}
 	}
 	return v

@@ -1,0 +1,322 @@
+package cluster
+
+import (
+	"slices"
+)
+
+// OpType is the type of a history event, as in a jepsen history.
+type OpType uint8
+
+// Op types.
+const (
+	Invoke OpType = iota // a request was sent
+	OK                   // it succeeded
+	Fail                 // it definitely did not happen
+	Info                 // its outcome is unknown (for example a timeout)
+)
+
+// String returns the type as jepsen spells it.
+func (t OpType) String() string {
+	return [...]string{"invoke", "ok", "fail", "info"}[t]
+}
+
+// OpF is the function of an operation.
+type OpF uint8
+
+// Operation functions.
+const (
+	Broadcast OpF = iota
+	Read
+)
+
+// String returns the function as Maelstrom spells it.
+func (f OpF) String() string { return [...]string{"broadcast", "read"}[f] }
+
+// Event is one entry of a history. Histories are built by the bench as the
+// test runs; tests build them by hand. Events of one history are ordered by
+// Index, which increases by one per event.
+type Event struct {
+	// Index is the event's position in the history.
+	Index int64
+	// Time is nanoseconds since the workload started.
+	Time int64
+	// Process is the client that ran the operation.
+	Process int
+	// F is what the operation does.
+	F OpF
+	// Type says whether this is the invocation or the completion.
+	Type OpType
+	// Value is the broadcast value.
+	Value int64
+	// Values is what a successful read returned.
+	Values []int64
+	// BadValues counts read elements that were not integers.
+	BadValues int
+	// Final marks the final reads.
+	Final bool
+}
+
+// element tracks one broadcast value the way jepsen's set-full does. Index
+// fields are -1 when unset.
+type element struct {
+	attempted              bool
+	knownIndex, knownTime  int64 // completion that first made it known
+	presentIndex, presTime int64 // latest-invoked read that saw it
+	absentIndex, absTime   int64 // latest-invoked read that missed it
+	finalMissing           bool  // known, and absent from some final read
+}
+
+// setFull is jepsen's set-full checker for one history, fed event by event
+// in index order, plus three checks that set-full does not make: values read
+// that were never broadcast, values known before the final reads that a final
+// read lacks, and final reads that failed. A setFull MUST NOT be used from
+// concurrently running goroutines; the history lock guards it.
+type setFull struct {
+	elems       []element
+	present     []uint64 // scratch bitset for one read
+	unexpected  map[int64]struct{}
+	badValues   int
+	finalFailed int
+	finalOK     int
+}
+
+func newSetFull() *setFull {
+	return &setFull{unexpected: make(map[int64]struct{})}
+}
+
+func (s *setFull) elem(v int64) *element {
+	if v < 0 || v > 1<<32 {
+		return nil
+	}
+	for int64(len(s.elems)) <= v {
+		s.elems = append(s.elems, element{knownIndex: -1, presentIndex: -1, absentIndex: -1})
+	}
+	return &s.elems[v]
+}
+
+// addInvoke starts tracking a broadcast value.
+func (s *setFull) addInvoke(v int64) {
+	if e := s.elem(v); e != nil {
+		e.attempted = true
+	}
+}
+
+// addOK records a successful broadcast completion.
+func (s *setFull) addOK(v int64, index, t int64) {
+	if e := s.elem(v); e != nil && e.attempted && e.knownIndex < 0 {
+		e.knownIndex, e.knownTime = index, t
+	}
+}
+
+// readOK records a successful read: inv is its invocation, done its
+// completion.
+func (s *setFull) readOK(inv, done *Event) {
+	n := len(s.elems)
+	words := (n + 63) / 64
+	if cap(s.present) < words {
+		s.present = make([]uint64, words)
+	}
+	s.present = s.present[:words]
+	clear(s.present)
+	for _, v := range done.Values {
+		if v < 0 || v >= int64(n) || !s.elems[v].attempted {
+			if len(s.unexpected) < 1<<16 {
+				s.unexpected[v] = struct{}{}
+			}
+			continue
+		}
+		s.present[v/64] |= 1 << (v % 64)
+	}
+	s.badValues += done.BadValues
+	if done.Final {
+		s.finalOK++
+	}
+	for v := range s.elems {
+		e := &s.elems[v]
+		if !e.attempted {
+			continue
+		}
+		if s.present[v/64]&(1<<(v%64)) != 0 {
+			if e.knownIndex < 0 {
+				e.knownIndex, e.knownTime = done.Index, done.Time
+			}
+			if e.presentIndex < inv.Index {
+				e.presentIndex, e.presTime = inv.Index, inv.Time
+			}
+		} else {
+			if e.absentIndex < inv.Index {
+				e.absentIndex, e.absTime = inv.Index, inv.Time
+			}
+			if done.Final && e.knownIndex >= 0 {
+				e.finalMissing = true
+			}
+		}
+	}
+}
+
+// Outcome is what set-full concluded about one value.
+type Outcome uint8
+
+// Outcomes.
+const (
+	Stable    Outcome = iota // every read after some point saw it
+	Lost                     // known, but the latest reads miss it
+	NeverRead                // neither
+)
+
+// String returns the outcome as set-full spells it.
+func (o Outcome) String() string { return [...]string{"stable", "lost", "never-read"}[o] }
+
+// ValueResult is set-full's verdict on one broadcast value.
+type ValueResult struct {
+	Value   int64   `json:"value"`
+	Outcome Outcome `json:"-"`
+	// Known is whether the value was acknowledged or seen; KnownTime is
+	// when (ns since the workload started).
+	Known     bool  `json:"known"`
+	KnownTime int64 `json:"known_ns"`
+	// StableLatency (ms) is set for stable values, LostLatency for lost
+	// ones.
+	StableLatency int64 `json:"stable_latency_ms"`
+	LostLatency   int64 `json:"lost_latency_ms"`
+	// FinalMissing is whether a final read lacked the known value.
+	FinalMissing bool `json:"final_missing"`
+}
+
+// WorkloadResult is the broadcast checker's report: jepsen set-full's fields
+// plus the bench's extra checks.
+type WorkloadResult struct {
+	Valid           bool      `json:"valid"`
+	AttemptCount    int       `json:"attempt_count"`
+	StableCount     int       `json:"stable_count"`
+	LostCount       int       `json:"lost_count"`
+	Lost            []int64   `json:"lost"`
+	NeverReadCount  int       `json:"never_read_count"`
+	NeverRead       []int64   `json:"never_read"`
+	StaleCount      int       `json:"stale_count"`
+	StableLatencies Quantiles `json:"stable_latencies,omitempty"`
+	LostLatencies   Quantiles `json:"lost_latencies,omitempty"`
+	// FinalMissingCount counts known values absent from at least one
+	// successful final read (a strict reading of "lost"; set-full can call
+	// such a value stable when a later-invoked read saw it).
+	FinalMissingCount int     `json:"final_missing_count"`
+	FinalMissing      []int64 `json:"final_missing"`
+	// UnexpectedCount counts distinct values read that were never
+	// broadcast; BadValueCount counts read elements that were not
+	// integers.
+	UnexpectedCount int     `json:"unexpected_count"`
+	Unexpected      []int64 `json:"unexpected"`
+	BadValueCount   int     `json:"bad_value_count"`
+	// FinalReadsOK and FinalReadsFailed count the final reads.
+	FinalReadsOK     int `json:"final_reads_ok"`
+	FinalReadsFailed int `json:"final_reads_failed"`
+
+	values []ValueResult
+}
+
+// Values returns the verdict on every attempted value, in value order.
+func (w *WorkloadResult) Values() []ValueResult { return w.values }
+
+// nsToMs converts like jepsen's nanos->ms followed by long: truncation.
+func nsToMs(ns int64) int64 { return ns / 1e6 }
+
+// results computes set-full's verdicts.
+func (s *setFull) results() WorkloadResult {
+	w := WorkloadResult{
+		Lost: []int64{}, NeverRead: []int64{}, FinalMissing: []int64{}, Unexpected: []int64{},
+		BadValueCount: s.badValues, FinalReadsOK: s.finalOK, FinalReadsFailed: s.finalFailed,
+	}
+	var stable, lost []int64
+	for v := range s.elems {
+		e := &s.elems[v]
+		if !e.attempted {
+			continue
+		}
+		w.AttemptCount++
+		r := ValueResult{Value: int64(v), Known: e.knownIndex >= 0, KnownTime: e.knownTime}
+		isStable := e.presentIndex >= 0 && e.absentIndex < e.presentIndex
+		isLost := e.knownIndex >= 0 && e.absentIndex >= 0 &&
+			e.presentIndex < e.absentIndex && e.knownIndex < e.absentIndex
+		switch {
+		case isStable:
+			r.Outcome = Stable
+			stableTime := int64(0)
+			if e.absentIndex >= 0 {
+				stableTime = e.absTime + 1
+			}
+			r.StableLatency = nsToMs(max(stableTime-e.knownTime, 0))
+			stable = append(stable, r.StableLatency)
+			w.StableCount++
+			if r.StableLatency > 0 {
+				w.StaleCount++
+			}
+		case isLost:
+			r.Outcome = Lost
+			lostTime := int64(0)
+			if e.presentIndex >= 0 {
+				lostTime = e.presTime + 1
+			}
+			r.LostLatency = nsToMs(max(lostTime-e.knownTime, 0))
+			lost = append(lost, r.LostLatency)
+			w.LostCount++
+			w.Lost = append(w.Lost, int64(v))
+		default:
+			r.Outcome = NeverRead
+			w.NeverReadCount++
+			w.NeverRead = append(w.NeverRead, int64(v))
+		}
+		if e.finalMissing {
+			r.FinalMissing = true
+			w.FinalMissingCount++
+			w.FinalMissing = append(w.FinalMissing, int64(v))
+		}
+		w.values = append(w.values, r)
+	}
+	w.StableLatencies = frequencyDistribution(stable)
+	w.LostLatencies = frequencyDistribution(lost)
+	for v := range s.unexpected {
+		w.Unexpected = append(w.Unexpected, v)
+	}
+	slices.Sort(w.Unexpected)
+	w.UnexpectedCount = len(w.Unexpected)
+	w.Valid = w.LostCount == 0 && w.StableCount > 0 && w.FinalMissingCount == 0 &&
+		w.UnexpectedCount == 0 && w.BadValueCount == 0 && w.FinalReadsFailed == 0
+	return w
+}
+
+// CheckHistory runs the broadcast checker over a complete history: events in
+// index order, each completion after its invocation.
+func CheckHistory(events []Event) WorkloadResult {
+	s := newSetFull()
+	open := make(map[int]*Event) // process -> its pending invocation
+	for i := range events {
+		ev := &events[i]
+		switch ev.Type {
+		case Invoke:
+			open[ev.Process] = ev
+			if ev.F == Broadcast {
+				s.addInvoke(ev.Value)
+			}
+		default:
+			inv := open[ev.Process]
+			delete(open, ev.Process)
+			if inv == nil {
+				continue
+			}
+			s.complete(inv, ev)
+		}
+	}
+	return s.results()
+}
+
+// complete feeds one completion.
+func (s *setFull) complete(inv, done *Event) {
+	switch {
+	case done.F == Broadcast && done.Type == OK:
+		s.addOK(inv.Value, done.Index, done.Time)
+	case done.F == Read && done.Type == OK:
+		s.readOK(inv, done)
+	case done.F == Read && done.Final:
+		s.finalFailed++
+	}
+}

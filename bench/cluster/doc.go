@@ -1,0 +1,34 @@
+// Package cluster is a local stand-in for Maelstrom's broadcast workload: it
+// runs any Maelstrom broadcast node binary as real processes and judges it
+// the way Maelstrom does, so that a result here predicts the result there.
+//
+// A run starts nodes n0..n(N-1), sends each an init and then a topology
+// message (grid, line, tree2/3/4 or total, built as Maelstrom builds them),
+// and drives the workload: at Options.Rate requests per second in total,
+// half broadcasts of the integers 0, 1, 2, ... and half reads, each handed to
+// an idle client bound to one node; a request unanswered within 5 s is
+// indeterminate. Lines a node prints whose dest is a node go through a
+// simulated network (loss when sent, latency, partitions decided at
+// delivery); lines addressed to a client go straight to it. At the time
+// limit the network heals, the cluster rests for the recovery period, and
+// every client makes one final read.
+//
+// The history is checked with jepsen's set-full rules (lost, never-read,
+// stale, stable-latency quantiles), plus checks that set-full does not make:
+// values read that were never broadcast, acknowledged values missing from a
+// final read, crashed nodes and stdout lines that are not messages. Network
+// statistics follow Maelstrom's net checker: msgs-per-op is the number of
+// server-to-server messages sent (dropped ones included) divided by the
+// number of client operations invoked, final reads included.
+//
+// The network is built not to be the bottleneck: one reader goroutine per
+// node extracts src and dest without decoding the body, delayed messages
+// wait in a single heap served by one scheduler goroutine with one timer,
+// each node's stdin has one writer goroutine that writes queued lines in
+// batches, and line buffers are pooled. The bench measures its own
+// scheduling error (actual versus intended delivery time) and reports it.
+//
+// Concurrency: a Cluster runs once and MUST NOT be used from concurrently
+// running goroutines; its Result is a plain value. CheckHistory and
+// BuildTopology are pure functions, safe for concurrent use.
+package cluster

@@ -1,0 +1,225 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Sentinel errors. Errors returned by New and Run wrap one of these.
+var (
+	// ErrNoBinary means Options.Bin is empty or not an executable file.
+	ErrNoBinary = errors.New("cluster: node binary missing or not executable")
+	// ErrBadOption means an option is out of range.
+	ErrBadOption = errors.New("cluster: invalid option")
+	// ErrUnknownTopology means Options.Topology names no known topology.
+	ErrUnknownTopology = errors.New("cluster: unknown topology")
+	// ErrUnknownLatencyDist means Options.LatencyDist names no known
+	// distribution.
+	ErrUnknownLatencyDist = errors.New("cluster: unknown latency distribution")
+	// ErrUnknownNemesis means Options.Nemesis names no known fault.
+	ErrUnknownNemesis = errors.New("cluster: unknown nemesis")
+	// ErrSetup means a node could not be started or did not answer init or
+	// topology in time; the test did not run.
+	ErrSetup = errors.New("cluster: node setup failed")
+	// ErrAlreadyRun means Run was called a second time on a Cluster.
+	ErrAlreadyRun = errors.New("cluster: Run called twice")
+	// ErrBadJSON means a node printed a line that is not a JSON object.
+	ErrBadJSON = errors.New("cluster: line is not valid JSON")
+	// ErrBadMessage means a line is JSON but not a message: src, dest or body
+	// is missing or of the wrong type, or an id is unknown.
+	ErrBadMessage = errors.New("cluster: malformed message")
+)
+
+// Options configures a Cluster. The zero value of every field means its
+// default, which is Maelstrom's default where Maelstrom has the option. An
+// Options is copied by New; changing it afterwards has no effect.
+type Options struct {
+	// Bin is the node binary to run, one process per node. Required.
+	Bin string `json:"bin"`
+	// Args are passed to every node process.
+	Args []string `json:"args,omitempty"`
+	// Env holds extra KEY=VALUE pairs for the node processes, appended to
+	// the bench's own environment (so they win over it).
+	Env []string `json:"env,omitempty"`
+	// Dir is the node processes' working directory; empty means the
+	// bench's.
+	Dir string `json:"dir,omitempty"`
+
+	// NodeCount is the number of nodes, n0..n(NodeCount-1). Default 5.
+	NodeCount int `json:"node_count"`
+	// Topology is the neighbour map sent to the nodes: grid, line, tree
+	// (tree2), tree2, tree3, tree4 or total. Default grid.
+	Topology string `json:"topology"`
+	// TimeLimit is how long the workload runs, before recovery and final
+	// reads. Default 60 s, as jepsen.
+	TimeLimit time.Duration `json:"time_limit"`
+	// Rate is the mean number of client requests per second, over all
+	// clients. Default 5.
+	Rate float64 `json:"rate"`
+	// Concurrency is the number of clients; client i is bound to node
+	// i mod NodeCount. Default NodeCount.
+	Concurrency int `json:"concurrency"`
+
+	// Latency is the mean delay of a server-to-server message. Client
+	// traffic is never delayed. Default 0.
+	Latency time.Duration `json:"latency"`
+	// LatencyDist shapes the delays: constant, uniform or exponential.
+	// Default constant.
+	LatencyDist string `json:"latency_dist"`
+	// Loss is the probability that a server-to-server message is dropped
+	// when sent, in [0, 1). Default 0.
+	Loss float64 `json:"loss"`
+	// Nemesis is a comma-separated list of faults; the only one is
+	// partition. Default none.
+	Nemesis string `json:"nemesis,omitempty"`
+	// NemesisInterval is the mean time between nemesis actions (start a
+	// partition, heal it). Default 10 s.
+	NemesisInterval time.Duration `json:"nemesis_interval"`
+
+	// Recovery is the quiet period after healing and before the final
+	// reads. Default 10 s; negative means none.
+	Recovery time.Duration `json:"recovery"`
+	// RPCTimeout is how long a client waits for a reply before the request
+	// counts as indeterminate (broadcast) or failed (read). Default 5 s.
+	RPCTimeout time.Duration `json:"rpc_timeout"`
+	// InitTimeout is how long a node may take to answer init. Default 10 s.
+	InitTimeout time.Duration `json:"init_timeout"`
+	// NodeNice is the niceness added to every node process (on Linux), so
+	// that on a busy machine the simulated network is served before the
+	// nodes and its delivery times stay accurate. Zero means the default,
+	// 10; negative means none.
+	NodeNice int `json:"node_nice"`
+	// Seed seeds every random choice of the bench (workload mix, request
+	// times, latencies, loss, partitions). Zero means a seed from the clock;
+	// the seed used is reported in the result.
+	Seed int64 `json:"seed"`
+
+	// OutDir receives results.json, node-logs/<id>.log with each node's
+	// stderr, and the plots. Empty means no files: node stderr is
+	// discarded.
+	OutDir string `json:"out_dir,omitempty"`
+	// Progress receives a one-line progress display while the test runs;
+	// nil means none.
+	Progress io.Writer `json:"-"`
+	// ProgressInPlace redraws the progress line in place with a carriage
+	// return (for terminals); otherwise a new line is written every few
+	// seconds.
+	ProgressInPlace bool `json:"-"`
+}
+
+// DefaultOptions returns the defaults that a zero Options stands for, with
+// Bin left empty.
+func DefaultOptions() Options {
+	o := Options{}
+	o.fill()
+	return o
+}
+
+// fill replaces zero values with defaults.
+func (o *Options) fill() {
+	if o.NodeCount == 0 {
+		o.NodeCount = 5
+	}
+	if o.Topology == "" {
+		o.Topology = "grid"
+	}
+	if o.TimeLimit == 0 {
+		o.TimeLimit = 60 * time.Second
+	}
+	if o.Rate == 0 {
+		o.Rate = 5
+	}
+	if o.Concurrency == 0 {
+		o.Concurrency = o.NodeCount
+	}
+	if o.LatencyDist == "" {
+		o.LatencyDist = "constant"
+	}
+	if o.NemesisInterval == 0 {
+		o.NemesisInterval = 10 * time.Second
+	}
+	if o.Recovery == 0 {
+		o.Recovery = 10 * time.Second
+	}
+	if o.Recovery < 0 {
+		o.Recovery = 0
+	}
+	if o.RPCTimeout == 0 {
+		o.RPCTimeout = 5 * time.Second
+	}
+	if o.InitTimeout == 0 {
+		o.InitTimeout = 10 * time.Second
+	}
+	if o.NodeNice == 0 {
+		o.NodeNice = 10
+	}
+	if o.NodeNice < 0 {
+		o.NodeNice = 0
+	}
+}
+
+// validate checks filled options.
+func (o *Options) validate() error {
+	if o.Bin == "" {
+		return ErrNoBinary
+	}
+	st, err := os.Stat(o.Bin)
+	if err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
+		return fmt.Errorf("%w: %s", ErrNoBinary, o.Bin)
+	}
+	switch {
+	case o.NodeCount < 1 || o.NodeCount > 10000:
+		return fmt.Errorf("%w: node count %d", ErrBadOption, o.NodeCount)
+	case o.TimeLimit < 0:
+		return fmt.Errorf("%w: time limit %v", ErrBadOption, o.TimeLimit)
+	case o.Rate < 0:
+		return fmt.Errorf("%w: rate %v", ErrBadOption, o.Rate)
+	case o.Concurrency < 1:
+		return fmt.Errorf("%w: concurrency %d", ErrBadOption, o.Concurrency)
+	case o.Latency < 0:
+		return fmt.Errorf("%w: latency %v", ErrBadOption, o.Latency)
+	case o.Loss < 0 || o.Loss >= 1:
+		return fmt.Errorf("%w: loss %v not in [0, 1)", ErrBadOption, o.Loss)
+	case o.NemesisInterval < 0:
+		return fmt.Errorf("%w: nemesis interval %v", ErrBadOption, o.NemesisInterval)
+	case o.NodeNice > 19:
+		return fmt.Errorf("%w: node nice %d above 19", ErrBadOption, o.NodeNice)
+	case o.RPCTimeout < 0 || o.InitTimeout < 0:
+		return fmt.Errorf("%w: negative timeout", ErrBadOption)
+	}
+	if !slices.Contains(Topologies, o.Topology) {
+		return fmt.Errorf("%w: %q", ErrUnknownTopology, o.Topology)
+	}
+	if _, err := newLatency(o.LatencyDist, o.Latency); err != nil {
+		return fmt.Errorf("%w: %q", err, o.LatencyDist)
+	}
+	if _, err := o.partitions(); err != nil {
+		return err
+	}
+	for _, kv := range o.Env {
+		if !strings.Contains(kv, "=") {
+			return fmt.Errorf("%w: environment entry %q is not KEY=VALUE", ErrBadOption, kv)
+		}
+	}
+	return nil
+}
+
+// partitions reports whether the nemesis includes partitions.
+func (o *Options) partitions() (bool, error) {
+	on := false
+	for _, f := range strings.Split(o.Nemesis, ",") {
+		switch strings.TrimSpace(f) {
+		case "":
+		case "partition":
+			on = true
+		default:
+			return false, fmt.Errorf("%w: %q", ErrUnknownNemesis, f)
+		}
+	}
+	return on, nil
+}

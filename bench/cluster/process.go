@@ -1,0 +1,104 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"sync/atomic"
+	"time"
+)
+
+// proc is one node process. The bench owns both pipe ends it keeps: the
+// node's writer goroutine owns stdin, its reader goroutine owns stdout.
+type proc struct {
+	idx    int
+	id     string
+	cmd    *exec.Cmd
+	stdin  *os.File
+	stdout *os.File
+	log    *os.File
+	w      *nodeWriter
+
+	// stopping is set before the bench ends the process; an exit before
+	// that is a crash.
+	stopping atomic.Bool
+	// done is closed when the process has exited; the fields below are
+	// written before and read after that.
+	done     chan struct{}
+	crashed  bool
+	exitCode int
+	exitTime int64
+	exitErr  string
+}
+
+// startProc starts one node with its stdin and stdout on fresh pipes and its
+// stderr on log (or discarded when log is nil).
+func startProc(o *Options, idx int, id string, log *os.File, clk *clock) (*proc, error) {
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		inR.Close()
+		inW.Close()
+		return nil, err
+	}
+	cmd := exec.Command(o.Bin, o.Args...)
+	cmd.Env = append(os.Environ(), o.Env...)
+	cmd.Dir = o.Dir
+	cmd.Stdin = inR
+	cmd.Stdout = outW
+	if log != nil {
+		cmd.Stderr = log
+	}
+	prepareNice(cmd)
+	if err := cmd.Start(); err != nil {
+		inR.Close()
+		inW.Close()
+		outR.Close()
+		outW.Close()
+		return nil, fmt.Errorf("start %s: %w", id, err)
+	}
+	// The child holds its own copies; closing ours lets stdout reach EOF
+	// when the node exits.
+	inR.Close()
+	outW.Close()
+	// Failing to lower the priority only makes the bench less precise.
+	_ = lowerPriority(cmd, o.NodeNice)
+	p := &proc{idx: idx, id: id, cmd: cmd, stdin: inW, stdout: outR, log: log, done: make(chan struct{})}
+	go func() {
+		err := cmd.Wait()
+		p.exitTime = clk.now()
+		p.exitCode = cmd.ProcessState.ExitCode()
+		if err != nil {
+			p.exitErr = err.Error()
+		}
+		p.crashed = !p.stopping.Load()
+		close(p.done)
+	}()
+	return p, nil
+}
+
+// errStopTimeout means a node ignored the end of its input and was killed.
+var errStopTimeout = errors.New("cluster: node did not exit after its input closed; killed")
+
+// stop ends the process: its input is closed after queued lines are written,
+// and it is killed if it has not exited after grace.
+func (p *proc) stop(grace time.Duration) error {
+	p.stopping.Store(true)
+	if p.w != nil {
+		p.w.close()
+	} else {
+		p.stdin.Close()
+	}
+	select {
+	case <-p.done:
+		return nil
+	case <-time.After(grace):
+	}
+	p.cmd.Process.Kill()
+	<-p.done
+	return errStopTimeout
+}

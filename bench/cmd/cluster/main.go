@@ -1,0 +1,175 @@
+// Command cluster runs a Maelstrom broadcast node binary as a local cluster
+// and judges it the way Maelstrom's broadcast workload does.
+//
+//	go run ./bench/cmd/cluster -bin ./bin/node -node-count 25 -time-limit 20 \
+//	    -rate 100 -latency 100 -nemesis partition
+//
+// Flags follow Maelstrom's names where Maelstrom has the option. Arguments
+// after the flags are passed to every node. It prints a summary on stdout,
+// a progress line on stderr, and writes results.json, plots and node logs to
+// -out. The exit status is 0 when the run is valid, 1 when it is not, and 2
+// when it could not run.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/maelstrom-gossip/node/bench/cluster"
+)
+
+// envFlags collects repeated -node-env KEY=VAL flags.
+type envFlags []string
+
+// String implements flag.Value.
+func (e *envFlags) String() string { return strings.Join(*e, " ") }
+
+// Set implements flag.Value, adding one KEY=VAL.
+func (e *envFlags) Set(s string) error {
+	if !strings.Contains(s, "=") {
+		return fmt.Errorf("want KEY=VAL, got %q", s)
+	}
+	*e = append(*e, s)
+	return nil
+}
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	def := cluster.DefaultOptions()
+	var (
+		bin         = flag.String("bin", "", "node binary to test (required)")
+		nodeCount   = flag.Int("node-count", def.NodeCount, "number of nodes, n0..n(N-1)")
+		timeLimit   = flag.Float64("time-limit", def.TimeLimit.Seconds(), "seconds of workload")
+		rate        = flag.Float64("rate", def.Rate, "client requests per second, in total")
+		concurrency = flag.String("concurrency", "1n", "clients: a number, or Kn for K per node")
+		latency     = flag.Float64("latency", 0, "mean server-to-server latency, in ms")
+		latencyDist = flag.String("latency-dist", def.LatencyDist, "latency distribution: constant, uniform or exponential")
+		topology    = flag.String("topology", def.Topology, "topology: "+strings.Join(cluster.Topologies, ", "))
+		nemesis     = flag.String("nemesis", "", "faults to inject: partition")
+		nemInterval = flag.Float64("nemesis-interval", def.NemesisInterval.Seconds(), "mean seconds between nemesis actions")
+		loss        = flag.Float64("loss", 0, "probability that a server-to-server message is dropped")
+		recovery    = flag.Float64("recovery", def.Recovery.Seconds(), "seconds of quiet after healing, before the final reads")
+		rpcTimeout  = flag.Float64("rpc-timeout", def.RPCTimeout.Seconds(), "seconds before a client request is indeterminate")
+		nodeNice    = flag.Int("node-nice", 10, "niceness added to the node processes so the network is served first (0: none)")
+		out         = flag.String("out", "", "output folder (default ./out/<timestamp>)")
+		seed        = flag.Int64("seed", 0, "random seed (default: from the clock)")
+		progress    = flag.Bool("progress", true, "show a progress line on stderr")
+		cpuProfile  = flag.String("cpuprofile", "", "write the bench's own CPU profile to this file")
+		nodeEnv     envFlags
+	)
+	flag.Var(&nodeEnv, "node-env", "KEY=VAL added to the nodes' environment (repeatable)")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: cluster -bin NODE [flags] [-- node args]\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+
+	conc, err := parseConcurrency(*concurrency, *nodeCount)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cluster:", err)
+		return 2
+	}
+	dir := *out
+	if dir == "" {
+		dir = filepath.Join("out", time.Now().Format("20060102-150405"))
+	}
+	if *nodeNice == 0 {
+		*nodeNice = -1
+	}
+	rec := seconds(*recovery)
+	if *recovery == 0 {
+		rec = -1
+	}
+	opts := cluster.Options{
+		Bin:             *bin,
+		Args:            flag.Args(),
+		Env:             nodeEnv,
+		NodeCount:       *nodeCount,
+		Topology:        *topology,
+		TimeLimit:       seconds(*timeLimit),
+		Rate:            *rate,
+		Concurrency:     conc,
+		Latency:         time.Duration(*latency * float64(time.Millisecond)),
+		LatencyDist:     *latencyDist,
+		Loss:            *loss,
+		Nemesis:         *nemesis,
+		NemesisInterval: seconds(*nemInterval),
+		Recovery:        rec,
+		RPCTimeout:      seconds(*rpcTimeout),
+		Seed:            *seed,
+		NodeNice:        *nodeNice,
+		OutDir:          dir,
+	}
+	if *progress {
+		opts.Progress = os.Stderr
+		if st, err := os.Stderr.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			opts.ProgressInPlace = true
+		}
+	}
+	c, err := cluster.New(opts)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cluster:", err)
+		return 2
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "cluster:", err)
+			return 2
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "cluster:", err)
+			return 2
+		}
+		defer pprof.StopCPUProfile()
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	res, err := c.Run(ctx)
+	if res != nil {
+		res.WriteSummary(os.Stdout)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cluster:", err)
+		if res == nil || errors.Is(err, context.Canceled) {
+			return 2
+		}
+	}
+	if !res.Valid {
+		return 1
+	}
+	return 0
+}
+
+// parseConcurrency reads jepsen's concurrency syntax: a number, or Kn for K
+// clients per node.
+func parseConcurrency(s string, nodes int) (int, error) {
+	if k, ok := strings.CutSuffix(s, "n"); ok {
+		v, err := strconv.Atoi(k)
+		if err != nil || v < 1 {
+			return 0, fmt.Errorf("bad -concurrency %q", s)
+		}
+		return v * nodes, nil
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 1 {
+		return 0, fmt.Errorf("bad -concurrency %q", s)
+	}
+	return v, nil
+}
