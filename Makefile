@@ -5,7 +5,7 @@ BIN      := bin/node
 SHARED   ?= ../shared
 FUZZTIME ?= 10s
 # The fuzz targets, as package:Target.
-FUZZ_TARGETS := ./codec:FuzzDecode ./codec:FuzzParseInt ./codec:FuzzAppendInts ./codec:FuzzAppendString ./codec:FuzzDecodeLong ./node:FuzzHandle
+FUZZ_TARGETS := ./codec:FuzzDecode ./codec:FuzzParseInt ./codec:FuzzAppendInts ./codec:FuzzAppendString ./codec:FuzzDecodeLong ./node:FuzzHandle ./bench/cluster:FuzzParseEnvelope ./bench/cluster:FuzzParseReply
 
 # benchstat, pinned, fetched through the Go module proxy on first use.
 BENCHSTAT := $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da

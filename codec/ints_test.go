@@ -3,6 +3,7 @@ package codec
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"testing"
@@ -124,6 +125,28 @@ func TestAppendInts_Large(t *testing.T) {
 	got, err := AppendInts(nil, raw)
 	if err != nil || !slices.Equal(got, want) {
 		t.Fatalf("round trip of 1M values failed: err=%v, len=%d", err, len(got))
+	}
+}
+
+func TestAppendInts64_MatchesStrconv(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	vals := []int64{0, -1, 9, -9, 10, -10, 99, 100, 101, 999, 1000, math.MinInt64, math.MaxInt64, math.MinInt64 + 1}
+	for range 10000 {
+		vals = append(vals, r.Int64()>>r.IntN(63), -(r.Int64() >> r.IntN(63)))
+	}
+	want := []byte{'['}
+	for i, v := range vals {
+		if i > 0 {
+			want = append(want, ", "...)
+		}
+		want = strconv.AppendInt(want, v, 10)
+	}
+	want = append(want, ']')
+	if got := AppendInts64(nil, vals); string(got) != string(want) {
+		t.Fatal("AppendInts64 differs from strconv.AppendInt")
+	}
+	if IntsSize(vals) != len(want) {
+		t.Fatalf("IntsSize = %d, want %d", IntsSize(vals), len(want))
 	}
 }
 
