@@ -67,11 +67,17 @@ func TestRun_BigRepliesReuseBuffers(t *testing.T) {
 		runtime.ReadMemStats(&after)
 		return after.TotalAlloc - before.TotalAlloc
 	}
-	base, more := measure(2), measure(2+reads)
+	// Up to bigKept big buffers may be made while the writer lags behind
+	// the handler; both runs reach that bound, so the difference is the
+	// steady state.
+	base, more := measure(2+reads), measure(2+2*reads)
 	perRead := int64(more-base) / reads
 	replyBytes := int64(values * 9)
 	t.Logf("bytes allocated per read of %d values: %d (reply is about %d bytes)", values, perRead, replyBytes)
-	if perRead > replyBytes/50 {
+	// Measured: about 15 KB per read on an idle machine and up to 400 KB
+	// under heavy load (an occasional extra buffer while the writer lags);
+	// without the big list every read would allocate the whole reply.
+	if perRead > replyBytes/10 {
 		t.Fatalf("each big read allocates %d bytes, want well under the %d-byte reply", perRead, replyBytes)
 	}
 }

@@ -255,9 +255,12 @@ func (sh *shard) mergeSegmentLocked(seg []int64, distinct bool) int {
 // sh.mu.
 func (sh *shard) addRunsLocked(seg []int64, runs int) int {
 	first, last := key(seg[0]), key(seg[len(seg)-1])
-	before := sh.rangeCardLocked(first, last)
+	probe := sh.rangeProbeLocked(first, last)
+	before := int(sh.bm.AndCardinality(probe))
 	if runs == 1 { // distinct consecutive values: all of the range
-		addRange(&sh.bm, first, last)
+		if before < len(seg) { // else all present: adding would only allocate
+			addRange(&sh.bm, first, last)
+		}
 		return len(seg) - before
 	}
 	start := 0
@@ -268,7 +271,7 @@ func (sh *shard) addRunsLocked(seg []int64, runs int) int {
 		}
 	}
 	addRange(&sh.bm, key(seg[start]), last)
-	return sh.probeCardLocked() - before
+	return int(sh.bm.AndCardinality(probe)) - before
 }
 
 // addManyLocked adds seg, sorted values of one chunk, with one AddMany call
@@ -281,7 +284,8 @@ func (sh *shard) addRunsLocked(seg []int64, runs int) int {
 // faster on chunks of 1024+ present values, no change when some are new).
 // The caller holds sh.mu.
 func (sh *shard) addManyLocked(seg []int64) int {
-	before := sh.rangeCardLocked(key(seg[0]), key(seg[len(seg)-1]))
+	probe := sh.rangeProbeLocked(key(seg[0]), key(seg[len(seg)-1]))
+	before := int(sh.bm.AndCardinality(probe))
 	buf := slices.Grow(sh.buf[:0], len(seg))[:len(seg)]
 	for k, v := range seg {
 		buf[k] = key(v)
@@ -298,7 +302,7 @@ func (sh *shard) addManyLocked(seg []int64) int {
 		return distinct - present
 	}
 	sh.bm.AddMany(buf)
-	return sh.probeCardLocked() - before
+	return int(sh.bm.AndCardinality(probe)) - before
 }
 
 // checkedAddLocked adds vals one by one. The caller holds sh.mu.
@@ -312,15 +316,30 @@ func (sh *shard) checkedAddLocked(vals []int64) int {
 	return added
 }
 
-// rangeCardLocked loads the probe with the keys [first, last] and returns how
-// many of them bm holds. The caller holds sh.mu.
-func (sh *shard) rangeCardLocked(first, last uint64) int {
+// rangeProbeLocked returns a bitmap that holds exactly the keys [first,
+// last], for counting bm's keys in that range with AndCardinality (both levels
+// of roaring's intersection gallop, so that is O(log containers) plus the work
+// inside the one container). A range that covers a whole chunk, as the inner
+// chunks of a big batch do, gets the shard's cached whole-chunk probe, rebuilt
+// only when the chunk changes; so merging the same big batch again allocates
+// nothing per chunk. Other ranges are loaded into the scratch probe, which
+// the next call overwrites. The caller holds sh.mu.
+func (sh *shard) rangeProbeLocked(first, last uint64) *roaring64.Bitmap {
+	c := first >> chunkBits
+	if first&(1<<chunkBits-1) == 0 && last == first|(1<<chunkBits-1) {
+		if !sh.chunkProbeSet || sh.chunkProbeKey != c {
+			sh.chunkProbe.Clear()
+			addRange(&sh.chunkProbe, first, last)
+			sh.chunkProbeKey, sh.chunkProbeSet = c, true
+		}
+		return &sh.chunkProbe
+	}
 	sh.probe.Clear()
 	addRange(&sh.probe, first, last)
-	return sh.probeCardLocked()
+	return &sh.probe
 }
 
-// probeCardLocked returns how many keys of the probe range bm holds. Both
+// probeCardLocked returns how many of the scratch probe's keys bm holds. Both
 // levels of roaring's intersection gallop, so this is O(log containers) plus
 // the work inside the one container. The caller holds sh.mu.
 func (sh *shard) probeCardLocked() int {

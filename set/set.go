@@ -49,6 +49,11 @@ type shard struct {
 	// (or that chunk's keys), so that bm.AndCardinality(&probe) counts bm's
 	// keys in that range (or which of those keys bm already has).
 	probe roaring64.Bitmap
+	// chunkProbe holds the keys of the whole chunk chunkProbeKey (when
+	// chunkProbeSet), kept between merges; see rangeProbeLocked.
+	chunkProbe    roaring64.Bitmap
+	chunkProbeKey uint64
+	chunkProbeSet bool
 	// buf is scratch for AddMany: the keys of one chunk (at most 2^16).
 	buf []uint64
 	_   [64]byte // keep neighbouring shards' locks off one cache line
