@@ -16,7 +16,7 @@ NEW       ?= out/bench.txt
 PROFDIR   ?= pprof
 FRESH     := out/pprof
 
-.PHONY: help demo build test unit race cases fuzz lint tidy clean bench benchcmp e2e profile profile-diff
+.PHONY: help demo build test unit race cases fuzz lint tidy clean bench benchcmp e2e profile profile-diff lab
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -79,6 +79,9 @@ profile-diff: ## fresh profiles into out/pprof, then the top of each against the
 		$(GO) tool pprof -top -nodecount 15 -diff_base pprof/$$p.pprof $(FRESH)/$$p.pprof 2>/dev/null | sed -n '/flat%/,$$p'; done
 	@for p in merge.mem e2e.mem; do echo "== $$p: allocated objects, fresh minus reference"; \
 		$(GO) tool pprof -top -nodecount 15 -sample_index=alloc_objects -diff_base pprof/$$p.pprof $(FRESH)/$$p.pprof 2>/dev/null | sed -n '/flat%/,$$p'; done
+
+lab: ## the convergence lab: rounds until all nodes hold a value, against epidemic theory -> out/lab/
+	$(GO) run ./bench/cmd/convergence -out out/lab
 
 clean: ## remove build output
 	rm -rf bin out

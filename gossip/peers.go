@@ -96,6 +96,9 @@ func (p *Peers) Index(id string) (int, bool) {
 // messages of a round are reproducible whatever the seed when every peer is
 // chosen. The returned slice is reused by the next call to Pick.
 func (p *Peers) Pick(k, have int) []int {
+	if have < 0 && k > 0 && 4*k < len(p.ids) {
+		return p.pickFew(k)
+	}
 	p.cand = p.cand[:0]
 	for i := range p.ids {
 		if have < 0 || p.holds[i] < have {
@@ -112,6 +115,24 @@ func (p *Peers) Pick(k, have int) []int {
 		p.cand[j], p.cand[r] = p.cand[r], p.cand[j]
 	}
 	p.pick = append(p.pick[:0], p.cand[:k]...)
+	slices.Sort(p.pick)
+	return p.pick
+}
+
+// pickFew chooses k of all peers, k well below their number, in O(k²)
+// instead of O(peers): Floyd's sampling, in which each step adds either a
+// fresh random index or, when that is taken, the step's own upper bound, so
+// every k-subset is equally likely.
+func (p *Peers) pickFew(k int) []int {
+	n := len(p.ids)
+	p.pick = p.pick[:0]
+	for j := n - k; j < n; j++ {
+		t := p.rng.IntN(j + 1)
+		if slices.Contains(p.pick, t) {
+			t = j
+		}
+		p.pick = append(p.pick, t)
+	}
 	slices.Sort(p.pick)
 	return p.pick
 }

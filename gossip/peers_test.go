@@ -2,6 +2,7 @@ package gossip
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -79,6 +80,41 @@ func TestPeers_PickDistinctSortedAndUniform(t *testing.T) {
 	}
 	if got := p.Pick(20, -1); len(got) != 10 {
 		t.Fatalf("Pick(20) of 10 peers = %d peers", len(got))
+	}
+}
+
+// TestPeers_PickFewUniform covers the sampling path for K much smaller than
+// the number of peers.
+func TestPeers_PickFewUniform(t *testing.T) {
+	names := make([]string, 41)
+	for i := range names {
+		names[i] = fmt.Sprintf("n%d", i)
+	}
+	p, err := NewPeers("n0", names, 11) // 40 peers
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := make([]int, p.Len())
+	pairs := map[[2]int]int{}
+	const rounds = 40000
+	for range rounds {
+		got := p.Pick(2, -1)
+		if len(got) != 2 || got[0] >= got[1] {
+			t.Fatalf("Pick(2) = %v: want 2 distinct peers in index order", got)
+		}
+		counts[got[0]]++
+		counts[got[1]]++
+		pairs[[2]int{got[0], got[1]}]++
+	}
+	// Each peer: probability 2/40, so 2000 of 40000 (sd about 44).
+	for i, c := range counts {
+		if c < 2000-300 || c > 2000+300 {
+			t.Errorf("peer %d chosen %d times, want about 2000", i, c)
+		}
+	}
+	// All 780 pairs occur, about 51 times each.
+	if len(pairs) != 40*39/2 {
+		t.Errorf("%d distinct pairs, want 780", len(pairs))
 	}
 }
 
