@@ -103,31 +103,13 @@ func checkSorted(vals []int64) (sorted, distinct bool) {
 }
 
 // searchChunk returns the first index k >= i with chunkOf(vals[k]) >= target,
-// or len(vals). vals must be sorted. It gallops from i, so finding the end of
-// a short run costs O(1) and of a long one O(log run).
+// or len(vals). vals must be sorted. Keys keep the values' order, so this is
+// a gallop (searchGE) for the smallest value of chunk target.
 func searchChunk(vals []int64, i int, target uint64) int {
-	n := len(vals)
-	if i >= n || chunkOf(vals[i]) >= target {
-		return i
+	if target > math.MaxUint64>>chunkBits {
+		return len(vals) // past the last chunk
 	}
-	// Invariant: chunkOf(vals[lo]) < target; hi == n or chunkOf(vals[hi]) >= target.
-	lo, step := i, 1
-	hi := lo + step
-	for hi < n && chunkOf(vals[hi]) < target {
-		lo = hi
-		step <<= 1
-		hi = lo + step
-	}
-	hi = min(hi, n)
-	for hi-lo > 1 {
-		mid := int(uint(lo+hi) >> 1)
-		if chunkOf(vals[mid]) < target {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return hi
+	return searchGE(vals, i, val(target<<chunkBits))
 }
 
 // mergeSorted merges sorted vals on the caller's goroutine, chunk by chunk,

@@ -1,10 +1,10 @@
 package micro_test
 
 import (
-	"fmt"
 	"io"
 	"math/rand/v2"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -246,7 +246,7 @@ func BenchmarkHandle(b *testing.B) {
 
 // BenchmarkMergeParallel merges batches of 1,000 values from every
 // goroutine of RunParallel at once: the sharded set under contention against
-// the baseline's map behind one mutex (its HandleLine of a gossip_sync).
+// the baseline's map behind one mutex.
 func BenchmarkMergeParallel(b *testing.B) {
 	const batch = 1000
 	b.Run("impl=ours", func(b *testing.B) {
@@ -266,8 +266,9 @@ func BenchmarkMergeParallel(b *testing.B) {
 		b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "values/s")
 	})
 	b.Run("impl=baseline", func(b *testing.B) {
-		n := baseline.New(baseline.Config{Stderr: io.Discard})
-		n.HandleLine([]byte(initLine))
+		// The baseline's state: one map behind one mutex.
+		var mu sync.Mutex
+		m := map[int64]struct{}{}
 		var next atomic.Int64
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {
@@ -277,17 +278,11 @@ func BenchmarkMergeParallel(b *testing.B) {
 				for i := range vals {
 					vals[i] = base + int64(i)
 				}
-				m := map[int64]struct{}{}
-				_ = m
-				if out := n.HandleLine(syncLineFor(vals)); len(out) == 0 {
-					b.Fatal("no reply")
-				}
+				mu.Lock()
+				baseline.MergeInto(m, vals)
+				mu.Unlock()
 			}
 		})
 		b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "values/s")
 	})
-}
-
-func syncLineFor(vals []int64) []byte {
-	return []byte(fmt.Sprintf(`{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":4,"messages":%s}}`, codec.AppendInts64(nil, vals)))
 }
