@@ -5,13 +5,19 @@
 // Settings come from flags or, because Maelstrom starts the binary without
 // arguments, from environment variables; a flag wins over its variable.
 //
-//	-fanout N          GOSSIP_FANOUT          peers per anti-entropy round (K), default 2
-//	-interval D        GOSSIP_INTERVAL        period of the round timer, default 200ms; 0 turns it off
+//	-profile NAME      GOSSIP_PROFILE         balanced (default), latency, messages or rounds
+//	-fanout N          GOSSIP_FANOUT          random peers per gossip_round and fallback round (K), default 2
+//	-interval D        GOSSIP_INTERVAL        period of the repair (anti-entropy) timer, default 1s; 0 turns it off
+//	-star B            GOSSIP_STAR            eager push along a star (true) or repair rounds only (false)
+//	-batch D           GOSSIP_BATCH           the hub's flush period, default 235ms; 0 forwards at once
+//	-phase B           GOSSIP_PHASE           time pushes to reach the hub just before its flush, default true
+//	-ack-delay D       GOSSIP_ACK_DELAY       how long an acknowledgement waits for a ride, default 1s
 //	-max-line-bytes N  GOSSIP_MAX_LINE_BYTES  longest input line accepted, default 268435456 (256 MiB)
 //	-seed N            GOSSIP_SEED            seed of the random choices, default 0 (random)
 //
-// A duration is written as Go's time.ParseDuration reads it ("150ms", "1s"),
-// or as a plain number of milliseconds.
+// The profile sets every gossip setting; the other flags then override it
+// one by one. A duration is written as Go's time.ParseDuration reads it
+// ("150ms", "1s"), or as a plain number of milliseconds.
 package main
 
 import (
@@ -20,6 +26,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/maelstrom-gossip/node/node"
@@ -44,48 +51,76 @@ func main() {
 	}
 }
 
-// config builds the node's settings from the defaults, then the environment,
-// then the command line.
+// config builds the node's settings from the profile, then the other
+// settings from the environment, then from the command line.
 func config(args []string, getenv func(string) string) (node.Config, error) {
-	cfg := node.DefaultConfig()
 	fs := flag.NewFlagSet("node", flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
-	fanout := fs.Int("fanout", cfg.Fanout, "peers per anti-entropy round, K (env GOSSIP_FANOUT)")
-	interval := fs.String("interval", cfg.Interval.String(), "period of the anti-entropy timer, 0 for none (env GOSSIP_INTERVAL)")
-	maxLine := fs.Int("max-line-bytes", cfg.MaxLineBytes, "longest input line accepted (env GOSSIP_MAX_LINE_BYTES)")
-	seed := fs.Uint64("seed", 0, "seed of the random choices, 0 for a random one (env GOSSIP_SEED)")
+	d := node.DefaultConfig()
+	fs.String("profile", "balanced", "settings profile: "+strings.Join(node.Profiles, ", ")+" (env GOSSIP_PROFILE)")
+	fs.Int("fanout", d.Fanout, "random peers per gossip_round and fallback repair round, K (env GOSSIP_FANOUT)")
+	fs.String("interval", d.Interval.String(), "period of the repair timer, 0 for none (env GOSSIP_INTERVAL)")
+	fs.Bool("star", !d.NoStar, "eager push along a star; false leaves the repair rounds alone (env GOSSIP_STAR)")
+	fs.String("batch", d.Batch.String(), "the hub's flush period, 0 to forward at once (env GOSSIP_BATCH)")
+	fs.Bool("phase", d.Phase, "time pushes to reach the hub just before its flush (env GOSSIP_PHASE)")
+	fs.String("ack-delay", d.AckDelay.String(), "how long an acknowledgement waits for a message to ride on (env GOSSIP_ACK_DELAY)")
+	fs.Int("max-line-bytes", d.MaxLineBytes, "longest input line accepted (env GOSSIP_MAX_LINE_BYTES)")
+	fs.Uint64("seed", 0, "seed of the random choices, 0 for a random one (env GOSSIP_SEED)")
 
-	env := []struct {
-		name, flag string
-	}{
-		{"GOSSIP_FANOUT", "fanout"},
-		{"GOSSIP_INTERVAL", "interval"},
-		{"GOSSIP_MAX_LINE_BYTES", "max-line-bytes"},
-		{"GOSSIP_SEED", "seed"},
-	}
-	for _, e := range env {
-		if v := getenv(e.name); v != "" {
-			if err := fs.Set(e.flag, v); err != nil {
-				return cfg, fmt.Errorf("%s=%q: %v", e.name, v, err)
+	for _, name := range []string{"profile", "fanout", "interval", "star", "batch", "phase", "ack-delay", "max-line-bytes", "seed"} {
+		env := "GOSSIP_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+		if v := getenv(env); v != "" {
+			if err := fs.Set(name, v); err != nil {
+				return d, fmt.Errorf("%s=%q: %v", env, v, err)
 			}
 		}
 	}
 	if err := fs.Parse(args); err != nil {
-		return cfg, err
+		return d, err
 	}
 	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return d, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	d, err := parseDuration(*interval)
+	// Every setting was given a value above (from its default, its
+	// variable or its flag); only those set explicitly override the
+	// profile.
+	set := map[string]string{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = f.Value.String() })
+	cfg, err := node.ProfileConfig(fs.Lookup("profile").Value.String())
 	if err != nil {
-		return cfg, fmt.Errorf("interval %q: %v", *interval, err)
+		return d, err
 	}
-	cfg.Fanout, cfg.Interval, cfg.MaxLineBytes, cfg.Seed = *fanout, d, *maxLine, *seed
-	if cfg.Fanout < 1 {
-		return cfg, fmt.Errorf("fanout %d: must be at least 1", cfg.Fanout)
-	}
-	if cfg.MaxLineBytes < 1 {
-		return cfg, fmt.Errorf("max-line-bytes %d: must be at least 1", cfg.MaxLineBytes)
+	for name, v := range set {
+		var err error
+		switch name {
+		case "fanout":
+			cfg.Fanout, err = strconv.Atoi(v)
+			if err == nil && cfg.Fanout < 1 {
+				err = errors.New("must be at least 1")
+			}
+		case "interval":
+			cfg.Interval, err = parseDuration(v)
+		case "star":
+			var b bool
+			b, err = strconv.ParseBool(v)
+			cfg.NoStar = !b
+		case "batch":
+			cfg.Batch, err = parseDuration(v)
+		case "phase":
+			cfg.Phase, err = strconv.ParseBool(v)
+		case "ack-delay":
+			cfg.AckDelay, err = parseDuration(v)
+		case "max-line-bytes":
+			cfg.MaxLineBytes, err = strconv.Atoi(v)
+			if err == nil && cfg.MaxLineBytes < 1 {
+				err = errors.New("must be at least 1")
+			}
+		case "seed":
+			cfg.Seed, err = strconv.ParseUint(v, 10, 64)
+		}
+		if err != nil {
+			return cfg, fmt.Errorf("%s %q: %v", name, v, err)
+		}
 	}
 	return cfg, nil
 }

@@ -15,11 +15,16 @@ func TestConfig(t *testing.T) {
 		seed     uint64
 		wantErr  bool
 	}{
-		{name: "defaults", fanout: 2, interval: 200 * time.Millisecond},
+		{name: "defaults", fanout: 2, interval: time.Second},
 		{name: "flags", args: []string{"-fanout", "3", "-interval", "50ms", "-seed", "9"}, fanout: 3, interval: 50 * time.Millisecond, seed: 9},
 		{name: "environment", env: map[string]string{"GOSSIP_FANOUT": "4", "GOSSIP_INTERVAL": "1s"}, fanout: 4, interval: time.Second},
 		{name: "plain milliseconds", env: map[string]string{"GOSSIP_INTERVAL": "150"}, fanout: 2, interval: 150 * time.Millisecond},
-		{name: "flag beats environment", args: []string{"-fanout", "1"}, env: map[string]string{"GOSSIP_FANOUT": "4"}, fanout: 1, interval: 200 * time.Millisecond},
+		{name: "flag beats environment", args: []string{"-fanout", "1"}, env: map[string]string{"GOSSIP_FANOUT": "4"}, fanout: 1, interval: time.Second},
+		{name: "rounds profile", args: []string{"-profile", "rounds"}, fanout: 2, interval: 200 * time.Millisecond},
+		{name: "profile then override", env: map[string]string{"GOSSIP_PROFILE": "rounds"}, args: []string{"-interval", "300"}, fanout: 2, interval: 300 * time.Millisecond},
+		{name: "unknown profile", args: []string{"-profile", "fast"}, wantErr: true},
+		{name: "bad batch", args: []string{"-batch", "-1s"}, wantErr: true},
+		{name: "bad phase", env: map[string]string{"GOSSIP_PHASE": "maybe"}, wantErr: true},
 		{name: "timer off", args: []string{"-interval", "0"}, fanout: 2, interval: 0},
 		{name: "bad fanout", args: []string{"-fanout", "0"}, wantErr: true},
 		{name: "bad env fanout", env: map[string]string{"GOSSIP_FANOUT": "two"}, wantErr: true},
@@ -40,5 +45,23 @@ func TestConfig(t *testing.T) {
 				t.Fatalf("config = %+v", cfg)
 			}
 		})
+	}
+}
+
+func TestConfig_Profiles(t *testing.T) {
+	cfg, err := config([]string{"-profile", "messages", "-phase=false", "-star=true"}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.NoStar || cfg.Batch != 500*time.Millisecond || cfg.Phase || cfg.Interval != 2*time.Second {
+		t.Fatalf("messages profile with -phase=false: %+v", cfg)
+	}
+	cfg, err = config(nil, func(k string) string { return map[string]string{"GOSSIP_STAR": "false"}[k] })
+	if err != nil || !cfg.NoStar || cfg.Batch != 225*time.Millisecond {
+		t.Fatalf("GOSSIP_STAR=false: %+v, %v", cfg, err)
+	}
+	cfg, err = config([]string{"-profile", "latency"}, func(string) string { return "" })
+	if err != nil || cfg.NoStar || cfg.Batch != 0 || cfg.Phase {
+		t.Fatalf("latency profile: %+v, %v", cfg, err)
 	}
 }

@@ -53,6 +53,7 @@ type Message struct {
 	NodeIDs  []byte // init: an array of strings
 	Topology []byte // topology: an object of string arrays
 	NewCount []byte // gossip_sync_ok
+	Ack      []byte // gossip_push: an integer, the highest msg_id received
 
 	// Values holds the messages array already parsed, when Decode parsed it
 	// while validating a long line (HasValues); otherwise parse Messages
@@ -75,6 +76,7 @@ type body struct {
 	NodeIDs   sonic.NoCopyRawMessage `json:"node_ids"`
 	Topology  sonic.NoCopyRawMessage `json:"topology"`
 	NewCount  sonic.NoCopyRawMessage `json:"new_count"`
+	Ack       sonic.NoCopyRawMessage `json:"ack"`
 }
 
 type envelope struct {
@@ -171,6 +173,7 @@ func (d *Decoder) Decode(line []byte, m *Message) error {
 		NodeIDs:  e.Body.NodeIDs,
 		Topology: e.Body.Topology,
 		NewCount: e.Body.NewCount,
+		Ack:      e.Body.Ack,
 
 		Values:    vals,
 		HasValues: hasVals,

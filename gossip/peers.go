@@ -10,10 +10,10 @@ import (
 // DefaultFanout is the number of peers a round contacts (K) unless configured.
 const DefaultFanout = 2
 
-// pendingPerPeer bounds the syncs per peer whose acknowledgement is still
+// pendingPerPeer bounds the sends per peer whose acknowledgement is still
 // awaited; older ones are forgotten, which only delays (never corrupts) what
 // the node knows about that peer.
-const pendingPerPeer = 4
+const pendingPerPeer = 8
 
 // Errors of NewPeers for a cluster list that cannot be right.
 var (
@@ -40,6 +40,19 @@ type Peers struct {
 	rng     *rand.Rand
 	pick    []int // scratch for Pick, reused
 	cand    []int // scratch for Pick, reused
+	links   []link
+}
+
+// link is what the node knows of its exchange with one peer, in the clock of
+// the Plan that drives it (nanoseconds; 0 means never).
+type link struct {
+	sentLen      int   // log length at the last send of values
+	lastSend     int64 // time of the last send of values
+	unackedSince int64 // time of the first send of values not yet acknowledged
+	recvMax      int64 // highest msg_id of a push with values from the peer; -1 none
+	ackSent      int64 // highest msg_id acknowledged to the peer; -1 none
+	owedSince    int64 // time since an acknowledgement is owed; 0 none
+	lastRecv     int64 // time of the last push with values from the peer
 }
 
 // NewPeers returns the peers of node self in a cluster of nodeIDs (which must
@@ -72,6 +85,10 @@ func NewPeers(self string, nodeIDs []string, seed uint64) (*Peers, error) {
 	p.pending = make([][pendingPerPeer]pending, len(p.ids))
 	p.pick = make([]int, 0, len(p.ids))
 	p.cand = make([]int, 0, len(p.ids))
+	p.links = make([]link, len(p.ids))
+	for i := range p.links {
+		p.links[i].recvMax, p.links[i].ackSent = -1, -1
+	}
 	return p, nil
 }
 
@@ -137,8 +154,9 @@ func (p *Peers) pickFew(k int) []int {
 	return p.pick
 }
 
-// Sent records that a full-state sync with message id msgID went to peer i
-// when the node held size values.
+// Sent records that a message with id msgID went to peer i carrying every
+// value the node had when it held size values, except those the peer was
+// known to hold (a full-state sync, or a push of what the peer lacked).
 func (p *Peers) Sent(i int, msgID int64, size int) {
 	ring := &p.pending[i]
 	oldest := 0
@@ -167,11 +185,40 @@ func (p *Peers) Acked(i int, inReplyTo int64) {
 	}
 }
 
+// AckedUpTo records peer i's cumulative acknowledgement: it has received
+// every message up to and including msg_id upTo that it will ever receive of
+// those sent so far, so it holds what the newest of them carried. Because
+// each message sent by Sent carries everything the peer was not known to
+// hold, the newest acknowledged one vouches for all before it, even lost
+// ones.
+func (p *Peers) AckedUpTo(i int, upTo int64) {
+	ring := &p.pending[i]
+	for j := range ring {
+		if ring[j].size != 0 && ring[j].msgID <= upTo {
+			p.Holds(i, ring[j].size)
+			ring[j] = pending{}
+		}
+	}
+}
+
 // Holds records that peer i holds (at least) the first n values the node had.
 func (p *Peers) Holds(i, n int) {
 	if n > p.holds[i] {
 		p.holds[i] = n
 	}
+	if l := &p.links[i]; p.holds[i] >= l.sentLen {
+		l.unackedSince = 0
+	}
+}
+
+// Forget records that peer i may have lost what it held (it restarted, or
+// its full-state sync lacked values the node had sent it): the node knows
+// nothing of what it holds, and forgets the acknowledgements it awaited.
+func (p *Peers) Forget(i int) {
+	p.holds[i] = 0
+	p.pending[i] = [pendingPerPeer]pending{}
+	l := &p.links[i]
+	l.sentLen, l.unackedSince = 0, 0
 }
 
 // Held returns how many of the node's values peer i is known to hold.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"time"
 
 	"github.com/bytedance/sonic"
 	"github.com/maelstrom-gossip/node/codec"
@@ -35,14 +37,23 @@ type Node struct {
 
 	id         string // "" until init
 	peers      *gossip.Peers
-	neighbours []string // from the topology message; kept for later use
+	log        gossip.Log   // the set's values in arrival order, for deltas
+	plan       *gossip.Plan // who gets what when
+	neighbours []string     // from the topology message; the star does not use them
 	nextMsgID  int64
 	seed       uint64
-	lines      int64 // lines seen, for log messages
+	lines      int64                                      // lines seen, for log messages
+	sent       struct{ data, repairs, acks, syncs int64 } // messages sent to peers, for the exit summary
 
-	vals  []int64 // scratch: parsed batches and sorted reads
-	array []byte  // scratch: the encoded array of a round's sync
+	vals  []int64       // scratch: parsed batches and sorted reads
+	array []byte        // scratch: the encoded array of a round's sync
+	sends []gossip.Send // scratch: the messages a tick sends
 }
+
+// bulkMerge is the batch size from which received values are merged in bulk
+// (set.Merge) instead of one by one. A bulk merge does not list the new
+// values in the log, so the next message to each peer carries the whole set.
+const bulkMerge = 4096
 
 // New returns a node with the given settings, or an error wrapping ErrConfig.
 func New(cfg Config) (*Node, error) {
@@ -102,13 +113,15 @@ func (n *Node) Handle(line []byte, out []byte) []byte {
 		return n.read(out)
 	case "gossip_sync":
 		return n.sync(m, out)
+	case "gossip_push":
+		return n.push(m, out)
 	case "gossip_sync_ok":
 		if i, ok := n.peers.Index(m.Src); ok && m.HasInReplyTo {
 			n.peers.Acked(i, m.InReplyTo)
 		}
 		return out
 	case "gossip_round":
-		return n.round(out, -1, true)
+		return n.round(out)
 	case "topology":
 		return n.topology(m, out)
 	case "init":
@@ -122,25 +135,87 @@ func (n *Node) Handle(line []byte, out []byte) []byte {
 	return n.fail(out, n.id, codeNotSupported, "unsupported message type "+quote(m.Type))
 }
 
-// Round runs one periodic anti-entropy round: up to Fanout random peers that
-// are not known to hold every value get a gossip_sync of the whole set. It
-// appends the syncs to out. Before init, or with an empty set, it does
-// nothing.
-func (n *Node) Round(out []byte) []byte {
+// Tick sends every gossip message that is due at the node's clock: pushes to
+// the hub, the hub's flushes, repair rounds and acknowledgements. It appends
+// them to out. Before init it does nothing. Next tells when to call it.
+//
+// Tick MUST NOT be called concurrently with Handle.
+func (n *Node) Tick(out []byte) []byte {
 	if n.id == "" {
 		return out
 	}
-	return n.round(out, n.set.Len(), false)
+	n.catchUp()
+	now := n.cfg.Clock().UnixNano()
+	n.sends = n.plan.Due(now, n.sends[:0])
+	for _, s := range n.sends {
+		out = n.emit(out, s, now)
+	}
+	return out
 }
 
-// round sends the whole set to up to Fanout peers chosen by Pick(have) (have
-// < 0: among all peers) and, when reply is set, answers the gossip_round
-// request in n.msg.
-func (n *Node) round(out []byte, have int, reply bool) []byte {
-	if n.set.Len() == 0 {
-		return out // nothing to send, and (as the exercise has it) no reply
+// Next returns when Tick has something to do, and false when nothing is
+// pending (before init, or with no timer and nothing to send).
+//
+// Next MUST NOT be called concurrently with Handle.
+func (n *Node) Next() (time.Time, bool) {
+	if n.id == "" {
+		return time.Time{}, false
 	}
-	picked := n.peers.Pick(n.cfg.Fanout, have)
+	n.catchUp()
+	t := n.plan.Next(n.cfg.Clock().UnixNano())
+	if t == 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(0, t), true
+}
+
+// catchUp lists values added to the set directly (Set().Add) as unlisted, so
+// that the log's length stays the set's size.
+func (n *Node) catchUp() {
+	if d := n.set.Len() - n.log.Len(); d > 0 {
+		n.log.Skip(d)
+	}
+}
+
+// emit appends the gossip_push of s: the values peer s.Peer lacks (those
+// listed since what it holds, or the whole set), and an acknowledgement of
+// the last push it sent with values.
+func (n *Node) emit(out []byte, s gossip.Send, now int64) []byte {
+	i := s.Peer
+	out = codec.AppendStart(out, n.id, n.peers.ID(i), "gossip_push")
+	if s.Repair {
+		n.sent.repairs++
+	}
+	if s.Data {
+		n.sent.data++
+		vals, listed := n.log.AppendFrom(n.vals[:0], n.peers.Held(i), i)
+		if !listed {
+			vals = n.set.AppendSorted(n.vals[:0])
+		}
+		n.vals = vals
+		out = n.outs.Reserve(out, codec.IntsSize(vals)+256)
+		out = codec.AppendIntsField(out, "messages", vals)
+	}
+	if ack, ok := n.plan.Ack(i); ok {
+		out = codec.AppendIntField(out, "ack", ack)
+	}
+	if !s.Data {
+		n.sent.acks++
+	}
+	n.plan.Sent(s, n.nextMsgID, now)
+	return n.end(out)
+}
+
+// round answers the gossip_round request in n.msg as the seed has it: the
+// whole set goes to up to Fanout peers chosen at random among all peers, as
+// gossip_sync requests whose acknowledgements tell the node what each peer
+// holds. With an empty set it sends nothing and does not reply.
+func (n *Node) round(out []byte) []byte {
+	if n.set.Len() == 0 {
+		return out
+	}
+	n.catchUp()
+	picked := n.peers.Pick(n.cfg.Fanout, -1)
 	sent := 0
 	if len(picked) > 0 {
 		n.vals = n.set.AppendSorted(n.vals[:0])
@@ -150,12 +225,13 @@ func (n *Node) round(out []byte, have int, reply bool) []byte {
 	out = n.outs.Reserve(out, len(picked)*(len(n.array)+256))
 	for _, i := range picked {
 		n.peers.Sent(i, n.nextMsgID, sent)
+		n.sent.syncs++
 		out = codec.AppendStart(out, n.id, n.peers.ID(i), "gossip_sync")
 		out = append(out, `, "messages": `...)
 		out = append(out, n.array...)
 		out = n.end(out)
 	}
-	if !reply || !n.msg.HasMsgID {
+	if !n.msg.HasMsgID {
 		return out
 	}
 	out = codec.AppendStart(out, n.id, n.msg.Src, "gossip_round_ok")
@@ -182,7 +258,20 @@ func (n *Node) init(m *codec.Message, out []byte) []byte {
 	case err != nil:
 		return n.fail(out, m.Dest, codeMalformedRequest, "init: "+err.Error())
 	}
+	hub := -1 // the hub is the first node of node_ids
+	if h, ok := peers.Index(ids[0]); ok {
+		hub = h
+	}
 	n.id, n.peers = id, peers
+	n.plan = gossip.NewPlan(peers, &n.log, gossip.Settings{
+		Star:     !n.cfg.NoStar,
+		Batch:    n.cfg.Batch,
+		Phase:    n.cfg.Phase,
+		Fanout:   n.cfg.Fanout,
+		Interval: n.cfg.Interval,
+		AckDelay: n.cfg.AckDelay,
+	}, hub, n.seed)
+	n.catchUp()
 	return n.ok(out, "init_ok")
 }
 
@@ -203,7 +292,9 @@ func (n *Node) broadcast(m *codec.Message, out []byte) []byte {
 	if err != nil {
 		return n.fail(out, n.id, codeMalformedRequest, "broadcast: message "+codec.Snippet(m.Message)+" is not an integer in the int64 range")
 	}
-	n.set.Add(v)
+	if n.set.Add(v) {
+		n.log.Append(v, gossip.FromClient)
+	}
 	return n.ok(out, "broadcast_ok")
 }
 
@@ -222,24 +313,27 @@ func (n *Node) sync(m *codec.Message, out []byte) []byte {
 	if m.Messages == nil {
 		return n.fail(out, n.id, codeMalformedRequest, "gossip_sync: messages is missing")
 	}
-	vals := m.Values // parsed already when the decoder validated a long line
-	if !m.HasValues {
-		var err error
-		if vals, err = codec.AppendInts(n.vals[:0], m.Messages); err != nil {
-			var e *codec.ElemError
-			if errors.As(err, &e) {
-				return n.fail(out, n.id, codeMalformedRequest, "gossip_sync: messages "+e.Error())
-			}
-			return n.fail(out, n.id, codeMalformedRequest, "gossip_sync: messages "+codec.Snippet(m.Messages)+" is not an array of integers")
-		}
-		n.vals = vals
+	vals, ok := n.values(m)
+	if !ok {
+		return n.fail(out, n.id, codeMalformedRequest, "gossip_sync: messages "+n.valuesError(m))
 	}
-	added := n.set.Merge(vals) // sorts vals in place
-	if i, ok := n.peers.Index(m.Src); ok {
+	i, known := n.peers.Index(m.Src)
+	src := gossip.FromClient
+	if known {
+		src = i
+	}
+	added := n.addAll(vals, src)
+	if known {
 		// A sync carries the sender's whole set. When it covers the
-		// whole local set, the sender needs nothing from this node.
-		if have := n.set.Len(); len(vals) >= have && countDistinctSorted(vals) == have {
+		// whole local set, the sender needs nothing from this node; when
+		// it has fewer values than the sender was known to hold, the
+		// sender lost state (it restarted) and must be sent everything.
+		slices.Sort(vals)
+		d := countDistinctSorted(vals)
+		if have := n.set.Len(); d == have {
 			n.peers.Holds(i, have)
+		} else if d < n.peers.Held(i) {
+			n.peers.Forget(i)
 		}
 	}
 	if !m.HasMsgID {
@@ -248,6 +342,84 @@ func (n *Node) sync(m *codec.Message, out []byte) []byte {
 	out = codec.AppendStart(out, n.id, m.Src, "gossip_sync_ok")
 	out = codec.AppendIntField(out, "new_count", int64(added))
 	return n.endReply(out)
+}
+
+// push applies a gossip_push: values a peer sent eagerly or in repair, and
+// its acknowledgement of this node's pushes. It is never answered (an
+// acknowledgement rides on a later push), except with an error when it is
+// malformed and has a msg_id.
+func (n *Node) push(m *codec.Message, out []byte) []byte {
+	var ack int64
+	if m.Ack != nil {
+		var err error
+		if ack, err = codec.ParseInt(m.Ack); err != nil {
+			return n.fail(out, n.id, codeMalformedRequest, "gossip_push: ack "+codec.Snippet(m.Ack)+" is not an integer in the int64 range")
+		}
+	}
+	var vals []int64
+	if m.Messages != nil {
+		var ok bool
+		if vals, ok = n.values(m); !ok {
+			return n.fail(out, n.id, codeMalformedRequest, "gossip_push: messages "+n.valuesError(m))
+		}
+	}
+	i, known := n.peers.Index(m.Src)
+	if !known {
+		n.addAll(vals, gossip.FromClient)
+		return out
+	}
+	if m.Ack != nil {
+		n.peers.AckedUpTo(i, ack)
+	}
+	n.addAll(vals, i)
+	if m.HasMsgID {
+		n.plan.Received(i, m.MsgID, m.Messages != nil, n.cfg.Clock().UnixNano())
+	}
+	return out
+}
+
+// values returns the integers of m's messages array, and false when it is
+// not an array of int64 values (valuesError says why).
+func (n *Node) values(m *codec.Message) ([]int64, bool) {
+	if m.HasValues {
+		return m.Values, true // parsed already when the decoder validated a long line
+	}
+	vals, err := codec.AppendInts(n.vals[:0], m.Messages)
+	if err != nil {
+		return nil, false
+	}
+	n.vals = vals
+	return vals, true
+}
+
+// valuesError describes why m's messages array was refused.
+func (n *Node) valuesError(m *codec.Message) string {
+	_, err := codec.AppendInts(nil, m.Messages)
+	var e *codec.ElemError
+	if errors.As(err, &e) {
+		return e.Error()
+	}
+	return codec.Snippet(m.Messages) + " is not an array of integers"
+}
+
+// addAll adds vals, which came from peer src (or gossip.FromClient), to the
+// set and the log, and returns how many were new. A big batch is merged in
+// bulk and sorted in place; a small one is added value by value.
+func (n *Node) addAll(vals []int64, src int) int {
+	if len(vals) >= bulkMerge {
+		n.catchUp()
+		added := n.set.Merge(vals)
+		n.log.Skip(added)
+		return added
+	}
+	added := 0
+	for _, v := range vals {
+		if n.set.Add(v) {
+			n.log.Append(v, src)
+			added++
+		}
+	}
+	return added
 }
 
 // ok appends the reply of the given type, with no fields of its own, to the

@@ -31,9 +31,11 @@ func run(t *testing.T, cfg Config, input string) (stdout, stderr string) {
 	return out.String(), errOut.String()
 }
 
+// quiet returns settings under which the node sends no gossip of its own: no
+// star, no repair timer; only requests are answered.
 func quiet() Config {
 	c := DefaultConfig()
-	c.Interval = 0
+	c.NoStar, c.Interval = true, 0
 	c.Seed = 1
 	return c
 }
@@ -285,57 +287,44 @@ func TestRun_FlushesWithoutEndOfInput(t *testing.T) {
 	}
 }
 
-func TestRun_TimerRounds(t *testing.T) {
-	cfg := quiet()
-	cfg.Interval = 5 * time.Millisecond
-	in, out, done := start(t, cfg)
-	io.WriteString(in, init3+`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":2,"message":42}}`+"\n")
-	out.next(t) // init_ok
-	out.next(t) // broadcast_ok
-	// Until both peers acknowledge, rounds keep sending the set.
-	acked := map[string]bool{}
-	for len(acked) < 2 {
-		var m struct {
-			Dest string
-			Body struct {
-				Type     string
-				MsgID    int64 `json:"msg_id"`
-				Messages []int64
-			}
-		}
-		line := out.next(t)
-		if err := json.Unmarshal([]byte(line), &m); err != nil || m.Body.Type != "gossip_sync" || !slices.Equal(m.Body.Messages, []int64{42}) {
-			t.Fatalf("unexpected timer output %s (%v)", line, err)
-		}
-		fmt.Fprintf(in, `{"src":%q,"dest":"n1","body":{"type":"gossip_sync_ok","new_count":1,"msg_id":7,"in_reply_to":%d}}`+"\n", m.Dest, m.Body.MsgID)
-		acked[m.Dest] = true
+// gossipLine is a decoded gossip_push or gossip_sync.
+type gossipLine struct {
+	Dest string
+	Body struct {
+		Type     string
+		MsgID    int64 `json:"msg_id"`
+		Messages *[]int64
+		Ack      *int64
 	}
-	// Every peer holds every value: rounds now send nothing. Syncs already
-	// queued before the last ack may still come; drain briefly first.
-	drain := time.After(50 * time.Millisecond)
-	for draining := true; draining; {
-		select {
-		case <-out.lines:
-		case <-drain:
-			draining = false
-		}
+}
+
+func decodeGossip(t *testing.T, line string) gossipLine {
+	t.Helper()
+	var m gossipLine
+	if err := json.Unmarshal([]byte(line), &m); err != nil {
+		t.Fatalf("%s: %v", line, err)
 	}
+	return m
+}
+
+// expectSilence fails when the node writes anything within d.
+func expectSilence(t *testing.T, out *lineWriter, d time.Duration, why string) {
+	t.Helper()
 	select {
 	case l := <-out.lines:
-		t.Fatalf("a round went to an up-to-date peer: %s", l)
-	case <-time.After(100 * time.Millisecond):
+		t.Fatalf("%s, but the node sent %s", why, l)
+	case <-time.After(d):
 	}
-	// A new value makes the rounds resume.
-	io.WriteString(in, `{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":3,"message":43}}`+"\n")
-	out.next(t)
-	if l := out.next(t); !strings.Contains(l, `"messages": [42, 43]`) {
-		t.Fatalf("got %s, want a sync of both values", l)
-	}
+}
+
+// closeAndWait ends the input and checks that nothing is written after Run
+// returns.
+func closeAndWait(t *testing.T, in *io.PipeWriter, out *lineWriter, done chan error) {
+	t.Helper()
 	in.Close()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(20 * time.Millisecond)
 	for len(out.lines) > 0 {
 		<-out.lines // written before the end of input
 	}
@@ -343,6 +332,109 @@ func TestRun_TimerRounds(t *testing.T) {
 	if len(out.lines) != 0 {
 		t.Fatal("output after the end of input")
 	}
+}
+
+// TestRun_RepairRoundsWithoutStar: with NoStar, values spread by the seed's
+// rounds alone, to K random peers, until each peer acknowledges; then the
+// rounds fall silent, and a new value wakes them.
+func TestRun_RepairRoundsWithoutStar(t *testing.T) {
+	cfg := quiet()
+	cfg.Interval = 5 * time.Millisecond
+	in, out, done := start(t, cfg)
+	io.WriteString(in, init3+`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":2,"message":42}}`+"\n")
+	out.next(t) // init_ok
+	out.next(t) // broadcast_ok
+	acked := map[string]bool{}
+	for len(acked) < 2 {
+		m := decodeGossip(t, out.next(t))
+		if m.Body.Type != "gossip_push" || m.Body.Messages == nil || !slices.Equal(*m.Body.Messages, []int64{42}) {
+			t.Fatalf("unexpected round output %+v", m)
+		}
+		fmt.Fprintf(in, `{"src":%q,"dest":"n1","body":{"type":"gossip_push","ack":%d,"msg_id":7}}`+"\n", m.Dest, m.Body.MsgID)
+		acked[m.Dest] = true
+	}
+	drain(out, 50*time.Millisecond) // rounds sent before the last ack arrived
+	expectSilence(t, out, 100*time.Millisecond, "every peer holds every value")
+	io.WriteString(in, `{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":3,"message":43}}`+"\n")
+	out.next(t) // broadcast_ok
+	if m := decodeGossip(t, out.next(t)); m.Body.Messages == nil || !slices.Equal(*m.Body.Messages, []int64{43}) {
+		t.Fatalf("got %+v, want a push of the new value alone", m)
+	}
+	closeAndWait(t, in, out, done)
+}
+
+func drain(out *lineWriter, d time.Duration) {
+	end := time.After(d)
+	for {
+		select {
+		case <-out.lines:
+		case <-end:
+			return
+		}
+	}
+}
+
+const initLeaf = `{"src":"c0","dest":"n1","body":{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1","n2"]}}` + "\n"
+const initHub = `{"src":"c0","dest":"n0","body":{"type":"init","msg_id":1,"node_id":"n0","node_ids":["n0","n1","n2"]}}` + "\n"
+
+// TestRun_LeafPushesToHub: a node that is not the hub pushes a new value to
+// the hub alone, without waiting for a round; once the hub acknowledges it,
+// nothing more is sent; a push from the hub is acknowledged after AckDelay.
+func TestRun_LeafPushesToHub(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Seed, cfg.Batch, cfg.Phase = 1, 0, false
+	cfg.Interval, cfg.AckDelay = 20*time.Millisecond, 10*time.Millisecond
+	in, out, done := start(t, cfg)
+	io.WriteString(in, initLeaf+`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":2,"message":42}}`+"\n")
+	out.next(t) // init_ok
+	out.next(t) // broadcast_ok
+	m := decodeGossip(t, out.next(t))
+	if m.Dest != "n0" || m.Body.Type != "gossip_push" || m.Body.Messages == nil || !slices.Equal(*m.Body.Messages, []int64{42}) || m.Body.Ack != nil {
+		t.Fatalf("got %+v, want a push of [42] to the hub n0 with no ack", m)
+	}
+	// Unacknowledged, the push is repaired after an Interval.
+	if r := decodeGossip(t, out.next(t)); r.Dest != "n0" || !slices.Equal(*r.Body.Messages, []int64{42}) {
+		t.Fatalf("got %+v, want the push repeated", r)
+	}
+	fmt.Fprintf(in, `{"src":"n0","dest":"n1","body":{"type":"gossip_push","messages":[7],"ack":%d,"msg_id":100}}`+"\n", m.Body.MsgID+1)
+	a := decodeGossip(t, out.next(t))
+	if a.Dest != "n0" || a.Body.Messages != nil || a.Body.Ack == nil || *a.Body.Ack != 100 {
+		t.Fatalf("got %+v, want an acknowledgement of 100 alone", a)
+	}
+	expectSilence(t, out, 100*time.Millisecond, "the hub holds every value and its push is acknowledged")
+	closeAndWait(t, in, out, done)
+}
+
+// TestRun_HubFlushes: the hub forwards a value to every node that lacks it,
+// not to the node it came from, with the acknowledgement riding along.
+func TestRun_HubFlushes(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Seed, cfg.Batch = 1, 10*time.Millisecond
+	cfg.Interval, cfg.AckDelay = time.Hour, 20*time.Millisecond
+	in, out, done := start(t, cfg)
+	io.WriteString(in, initHub+`{"src":"n1","dest":"n0","body":{"type":"gossip_push","messages":[5, 6],"msg_id":40}}`+"\n")
+	out.next(t) // init_ok
+	f := decodeGossip(t, out.next(t))
+	if f.Dest != "n2" || f.Body.Messages == nil || !slices.Equal(*f.Body.Messages, []int64{5, 6}) || f.Body.Ack != nil {
+		t.Fatalf("got %+v, want a flush of [5, 6] to n2 alone", f)
+	}
+	a := decodeGossip(t, out.next(t))
+	if a.Dest != "n1" || a.Body.Messages != nil || a.Body.Ack == nil || *a.Body.Ack != 40 {
+		t.Fatalf("got %+v, want an acknowledgement of 40 to n1", a)
+	}
+	// A broadcast at the hub goes to both; n1's acknowledgement is due
+	// again only after n1 sends values.
+	io.WriteString(in, `{"src":"c1","dest":"n0","body":{"type":"broadcast","msg_id":2,"message":9}}`+"\n")
+	out.next(t) // broadcast_ok
+	got := map[string][]int64{}
+	for range 2 {
+		m := decodeGossip(t, out.next(t))
+		got[m.Dest] = *m.Body.Messages
+	}
+	if !slices.Equal(got["n1"], []int64{9}) || !slices.Equal(got["n2"], []int64{5, 6, 9}) {
+		t.Fatalf("flushes %v: n2 has not acknowledged [5, 6], so it gets them again", got)
+	}
+	closeAndWait(t, in, out, done)
 }
 
 func TestRun_LineOverLimitIsSkipped(t *testing.T) {
@@ -356,7 +448,7 @@ func TestRun_LineOverLimitIsSkipped(t *testing.T) {
 	if len(bodies) != 2 || bodies[1]["type"] != "read_ok" || fmt.Sprint(bodies[1]["messages"]) != "[]" {
 		t.Fatalf("stdout %s", stdout)
 	}
-	if strings.Count(stderr, "over the 102400-byte limit") != 2 || strings.Count(stderr, "\n") != 2 {
+	if strings.Count(stderr, "over the 102400-byte limit") != 2 || strings.Count(stderr, "[WARN]") != 2 {
 		t.Fatalf("stderr %q, want one line per skipped line", stderr)
 	}
 }

@@ -3,8 +3,8 @@ package node
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -22,9 +22,8 @@ const queueLen = 16
 // Run serves the node on its configured streams until the end of its input:
 // every line read is handled, every reply written and flushed, and then Run
 // returns nil. It returns the first error of reading stdin or writing stdout.
-// The timer rounds start at a random point of the first interval, so that
-// nodes started together do not gossip in lockstep, and stop at the end of
-// input.
+// Between lines it sends the gossip that falls due (Tick), waking when Next
+// says; at the end of input, gossip not yet sent is dropped.
 //
 // Run starts a reader and a writer goroutine; the calling goroutine is the
 // handler loop, the only one that touches the node's state besides its Set.
@@ -37,14 +36,10 @@ func (n *Node) Run() error {
 	go n.readLoop(chunks, readErr)
 	go n.writeLoop(outs, writeErr)
 
-	var tick <-chan time.Time
-	var timer *time.Timer
-	rng := rand.New(rand.NewPCG(n.seed, 0x6a09e667f3bcc908))
-	if n.cfg.Interval > 0 {
-		timer = time.NewTimer(time.Duration(1 + rng.Int64N(int64(n.cfg.Interval))))
-		defer timer.Stop()
-		tick = timer.C
-	}
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	armed := time.Time{} // when the timer fires; zero when stopped
 
 	out := n.outs.Get()
 	for {
@@ -57,6 +52,10 @@ func (n *Node) Run() error {
 					n.outs.Put(out)
 				}
 				close(outs)
+				if n.id != "" {
+					fmt.Fprintf(n.cfg.Stderr, "[INFO] node: %s sent %d pushes with values (%d in repair rounds), %d acknowledgements alone, %d gossip_round syncs; holds %d values\n",
+						n.id, n.sent.data, n.sent.repairs, n.sent.acks, n.sent.syncs, n.set.Len())
+				}
 				werr := <-writeErr
 				if rerr := <-readErr; rerr != nil {
 					return rerr
@@ -65,15 +64,18 @@ func (n *Node) Run() error {
 			}
 			out = n.handleChunk(c.B, out, outs)
 			n.in.Put(c)
-		case <-tick:
-			out.B = n.Round(out.B)
-			// ±10% jitter keeps the nodes' rounds from aligning.
-			j := n.cfg.Interval / 10
-			timer.Reset(n.cfg.Interval - j + time.Duration(rng.Int64N(int64(2*j)+1)))
+		case <-timer.C:
+			armed = time.Time{}
+			out.B = n.Tick(out.B)
 		}
 		if len(out.B) > 0 {
 			outs <- out
 			out = n.outs.Get()
+		}
+		if next, ok := n.Next(); ok && (armed.IsZero() || next.Before(armed)) {
+			timer.Stop()
+			timer.Reset(time.Until(next))
+			armed = next
 		}
 	}
 }

@@ -453,7 +453,7 @@ func (c *Cluster) collect(res *Result, procs []*proc, nem []NemesisEvent) {
 	for _, s := range []*NetStats{&srv, &cli, &all} {
 		s.MsgsPerOp, s.BytesPerOp = perOp(s.MsgCount), perOp(s.Bytes)
 	}
-	res.Net = NetResult{All: all, Clients: cli, Servers: srv,
+	res.Net = NetResult{All: all, Clients: cli, Servers: srv, ServerTypes: r.typeCounts(),
 		DroppedLoss: st.lossDrops.Load(), DroppedPartition: st.cutDrops.Load(), DroppedDead: st.deadDrops.Load(),
 		StaleReplies: st.staleReplies.Load()}
 

@@ -1,11 +1,13 @@
 package cluster
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -103,6 +105,8 @@ type NetResult struct {
 	All     NetStats `json:"all"`
 	Clients NetStats `json:"clients"`
 	Servers NetStats `json:"servers"`
+	// ServerTypes counts server-to-server messages sent, by body type.
+	ServerTypes map[string]int64 `json:"server_types"`
 	// DroppedLoss, DroppedPartition and DroppedDead count server messages
 	// dropped by -loss, by a partition, and because the node had exited.
 	DroppedLoss      int64 `json:"dropped_loss"`
@@ -192,6 +196,20 @@ func (r *Result) WriteSummary(w io.Writer) error {
 		s.SendCount, s.RecvCount, s.MsgCount, s.MsgsPerOp)
 	fmt.Fprintf(&b, "           bytes-per-op %.0f, %.0f server msgs/s; dropped: %d by loss, %d by partitions\n",
 		s.BytesPerOp, r.Net.ServerMsgsPerSec, r.Net.DroppedLoss, r.Net.DroppedPartition)
+	if len(r.Net.ServerTypes) > 0 {
+		types := make([]string, 0, len(r.Net.ServerTypes))
+		for t := range r.Net.ServerTypes {
+			types = append(types, t)
+		}
+		slices.SortFunc(types, func(a, b string) int {
+			return cmp.Or(cmp.Compare(r.Net.ServerTypes[b], r.Net.ServerTypes[a]), strings.Compare(a, b))
+		})
+		b.WriteString("           by type:")
+		for _, t := range types {
+			fmt.Fprintf(&b, " %s %d", t, r.Net.ServerTypes[t])
+		}
+		b.WriteString("\n")
+	}
 	wl := r.Workload
 	fmt.Fprintf(&b, " :workload {:valid? %v, :attempt-count %d, :stable-count %d, :stale-count %d,\n",
 		wl.Valid, wl.AttemptCount, wl.StableCount, wl.StaleCount)

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"math/rand/v2"
@@ -106,6 +107,53 @@ type router struct {
 	badMu    sync.Mutex
 	bad      []BadLine
 	badCount []int // per node
+
+	typesMu sync.Mutex
+	types   map[string]int64 // server messages sent, by body type
+}
+
+// countType adds one server message of body to the count of its type.
+func (r *router) countType(body []byte) {
+	t := bodyType(body)
+	r.typesMu.Lock()
+	if r.types == nil {
+		r.types = make(map[string]int64)
+	}
+	r.types[string(t)]++
+	r.typesMu.Unlock()
+}
+
+// typeCounts returns a copy of the per-type counts.
+func (r *router) typeCounts() map[string]int64 {
+	r.typesMu.Lock()
+	defer r.typesMu.Unlock()
+	m := make(map[string]int64, len(r.types))
+	for k, v := range r.types {
+		m[k] = v
+	}
+	return m
+}
+
+// bodyType returns the string value of the first "type" key in a body
+// object, or "?" when there is none; it is a statistic, not validation.
+func bodyType(body []byte) []byte {
+	i := bytes.Index(body, []byte(`"type"`))
+	if i < 0 {
+		return []byte("?")
+	}
+	rest := bytes.TrimLeft(body[i+6:], " \t\r\n")
+	if len(rest) == 0 || rest[0] != ':' {
+		return []byte("?")
+	}
+	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	if len(rest) == 0 || rest[0] != '"' {
+		return []byte("?")
+	}
+	end := bytes.IndexByte(rest[1:], '"')
+	if end < 0 || end > 64 {
+		return []byte("?")
+	}
+	return rest[1 : 1+end]
 }
 
 const maxBadLinesKept = 100
@@ -201,6 +249,7 @@ func (r *router) route(node int, line []byte, rng *rand.Rand) {
 		r.stats.serverSent.Add(1)
 		r.stats.serverBytes.Add(int64(len(line) + 1))
 		r.sends.add(now)
+		r.countType(env.body)
 		if r.loss > 0 && rng.Float64() < r.loss {
 			r.stats.lossDrops.Add(1)
 			return

@@ -1,0 +1,400 @@
+package gossip
+
+import (
+	"math/rand/v2"
+	"slices"
+	"time"
+)
+
+// Settings shape a Plan. The zero value is valid: no eager push, no timer
+// repair.
+type Settings struct {
+	// Star turns on eager dissemination along a star: every node pushes
+	// its new values to the hub (the first node of node_ids), and the hub
+	// forwards what each node lacks every Batch. Without it, values spread
+	// only by the repair rounds: the seed's K random peers every Interval.
+	Star bool
+
+	// Batch is the hub's flush period. The hub flushes at multiples of
+	// Batch on the wall clock, so that the other nodes can time their
+	// pushes to arrive just before a flush (Phase). 0 forwards at once.
+	Batch time.Duration
+
+	// Phase makes the other nodes hold new values until the last moment
+	// that still reaches the hub before its next flush, as learned from
+	// the arrival times of the hub's flushes, so that values broadcast
+	// close together travel in one message at no cost in latency.
+	Phase bool
+
+	// Fanout is K, the number of random peers a repair round contacts when
+	// there is no star, or when this node's hub stopped acknowledging.
+	Fanout int
+
+	// Interval is the repair period: every Interval (±10%), each peer that
+	// this node sends to and that has not acknowledged everything for an
+	// Interval gets what it lacks again. 0 turns timer repair off.
+	Interval time.Duration
+
+	// AckDelay is how long an acknowledgement may wait for a message to
+	// ride on before it is sent alone, once the peer has fallen quiet;
+	// while the peer keeps sending, the wait stretches to AckCapFactor
+	// times AckDelay. Keep it below Interval less a round trip, or quiet
+	// peers are repaired before their acknowledgement arrives.
+	AckDelay time.Duration
+}
+
+// minDelay is the least time an eager push or flush waits after the value
+// that calls for it, so that values arriving in one burst share a message.
+const minDelay = time.Millisecond
+
+// phaseMargin is how early, before the hub's flush, a phased push aims to
+// arrive: slack for timer lateness and jitter on a busy machine.
+const phaseMargin = 4 * time.Millisecond
+
+// AckCapFactor bounds how long an acknowledgement waits while its peer keeps
+// sending: a node that receives a flush every Batch and has nothing to push
+// acknowledges alone only every AckCapFactor*AckDelay, which keeps the hub's
+// deltas to it short without a message per flush.
+const AckCapFactor = 4
+
+// Send is one message a Plan wants sent: to Peer, with the values it lacks
+// (Data) or with nothing but an acknowledgement. Repair marks a message of a
+// repair round, for statistics.
+type Send struct {
+	Peer   int
+	Data   bool
+	Repair bool
+}
+
+// Plan decides, for one node, which peer gets which message when: eager
+// pushes along the star, the hub's batched flushes, repair rounds, and
+// acknowledgements. It is pure logic over a clock that the caller passes in
+// (nanoseconds since the Unix epoch, so that the hub's flush grid is the
+// same for every node), which lets a simulation drive it in virtual time.
+//
+// A Plan does not send: Due returns the messages to send now, the caller
+// builds and sends each one and reports it with Sent. What a message carries
+// comes from the Log: the values at positions from Peers.Held on that did
+// not come from the peer (Log.AppendFrom), or the whole set when the log no
+// longer lists them.
+//
+// Plan MUST NOT be used from concurrently running goroutines; in the node it
+// belongs to the handler loop, with the Peers and Log it was made with.
+type Plan struct {
+	s     Settings
+	peers *Peers
+	log   *Log
+	hub   int // peer index of the hub; -1 when this node is the hub
+	rng   *rand.Rand
+
+	pushAt    int64 // not the hub: when the pending push goes; 0 none
+	flushAt   int64 // the hub: when the next flush goes; 0 none
+	flushedAt int   // the hub: log length at the last flush
+	repairAt  int64 // next repair round; 0 not yet scheduled
+	lag       int64 // not the hub: the hub's flushes arrive lag ns after a grid point (mod Batch)
+	haveLag   bool
+	ref       int64             // the first arrival's offset in the grid; samples are relative to it
+	samples   [lagSamples]int64 // recent arrivals, relative to ref
+	nSamples  int
+}
+
+// NewPlan returns the plan of a node whose peers and log are given. hub is
+// the peer index of the hub, or -1 when this node is the hub; it is ignored
+// without Settings.Star.
+func NewPlan(peers *Peers, log *Log, s Settings, hub int, seed uint64) *Plan {
+	if s.Fanout <= 0 {
+		s.Fanout = DefaultFanout
+	}
+	if s.Batch < 0 {
+		s.Batch = 0
+	}
+	return &Plan{s: s, peers: peers, log: log, hub: hub, rng: rand.New(rand.NewPCG(seed, 0xbb67ae8584caa73b))}
+}
+
+// IsHub reports whether this node is the hub of a star.
+func (pl *Plan) IsHub() bool { return pl.s.Star && pl.hub < 0 }
+
+// Hub returns the peer index of the hub, or -1 when this node is the hub or
+// there is no star.
+func (pl *Plan) Hub() int {
+	if !pl.s.Star {
+		return -1
+	}
+	return pl.hub
+}
+
+// Received records a push from peer i with message id msgID; data reports
+// whether it carried values (only those are acknowledged, so that
+// acknowledgements never bounce). A push with values from the hub also tunes
+// the phase of this node's pushes.
+func (pl *Plan) Received(i int, msgID int64, data bool, now int64) {
+	if !data {
+		return
+	}
+	l := &pl.peers.links[i]
+	if msgID > l.recvMax {
+		l.recvMax = msgID
+	}
+	if l.owedSince == 0 {
+		l.owedSince = now
+	}
+	l.lastRecv = now
+	if pl.s.Star && i == pl.hub && pl.s.Batch > 0 && pl.s.Phase {
+		pl.observeFlush(now)
+	}
+}
+
+// Ack returns the msg_id to acknowledge to peer i (the highest with values
+// received from it), and false when nothing was received from it.
+func (pl *Plan) Ack(i int) (int64, bool) {
+	r := pl.peers.links[i].recvMax
+	return r, r >= 0
+}
+
+// lagSamples is how many recent flush arrivals the phase estimate looks at.
+const lagSamples = 8
+
+// observeFlush records the arrival time of one hub flush and sets lag, the
+// hub's delay modulo Batch, to the circular median of the recent arrivals: a
+// few late ones (a busy machine, a cold start, a repair off the grid) move
+// it little.
+func (pl *Plan) observeFlush(now int64) {
+	b := int64(pl.s.Batch)
+	newest := now % b
+	pl.samples[pl.nSamples%lagSamples] = newest
+	pl.nSamples++
+	k := min(pl.nSamples, lagSamples)
+	var d [lagSamples]int64
+	for j, x := range pl.samples[:k] {
+		d[j] = wrap(x-newest, b) // offsets from the newest, so no cluster straddles the wrap
+	}
+	slices.Sort(d[:k])
+	pl.lag = ((newest+d[(k-1)/2])%b + b) % b
+	pl.haveLag = true
+}
+
+// wrap reduces x modulo b into [-b/2, b/2).
+func wrap(x, b int64) int64 {
+	x %= b
+	if x >= b/2 {
+		x -= b
+	} else if x < -b/2 {
+		x += b
+	}
+	return x
+}
+
+// pushTime returns when a push of values that arrived at now should go: at
+// once, or with Phase at the last moment that reaches the hub before its
+// next flush.
+func (pl *Plan) pushTime(now int64) int64 {
+	if !pl.s.Phase || pl.s.Batch <= 0 || !pl.haveLag {
+		return now + int64(minDelay)
+	}
+	b := int64(pl.s.Batch)
+	off := ((-pl.lag-int64(phaseMargin))%b + b) % b // send points are off mod b
+	t := now - now%b + off
+	if t < now {
+		t += b
+	}
+	return t
+}
+
+// schedule sets the push and flush deadlines that new values call for.
+func (pl *Plan) schedule(now int64) {
+	if !pl.s.Star || pl.peers.Len() == 0 {
+		return
+	}
+	if pl.hub >= 0 {
+		if pl.pushAt == 0 && pl.log.Missing(pl.unsent(pl.hub), pl.hub) {
+			pl.pushAt = pl.pushTime(now)
+		}
+		return
+	}
+	if pl.flushAt == 0 && pl.log.Len() > pl.flushedAt {
+		pl.flushAt = now + int64(minDelay)
+		if b := int64(pl.s.Batch); b > 0 {
+			pl.flushAt = now - now%b + b
+		}
+	}
+}
+
+// Next returns the time of the earliest message the plan may want to send,
+// or 0 when it has nothing to wait for. Call it after every change (new
+// values, received messages) to know when to call Due.
+func (pl *Plan) Next(now int64) int64 {
+	pl.schedule(now)
+	next := int64(0)
+	earliest := func(t int64) {
+		if t != 0 && (next == 0 || t < next) {
+			next = t
+		}
+	}
+	earliest(pl.pushAt)
+	earliest(pl.flushAt)
+	if pl.s.Interval > 0 {
+		if pl.repairAt == 0 {
+			// The first round comes at a random point of the first
+			// Interval, so that nodes started together do not repair
+			// in lockstep.
+			pl.repairAt = now + 1 + pl.rng.Int64N(int64(pl.s.Interval))
+		}
+		earliest(pl.repairAt)
+	}
+	for i := range pl.peers.links {
+		if l := &pl.peers.links[i]; l.owedSince != 0 {
+			earliest(pl.ackDue(l))
+		}
+	}
+	return next
+}
+
+// ackDue returns when the acknowledgement owed on l must go alone: AckDelay
+// after the peer's last push, or AckCapFactor*AckDelay after the first one
+// it acknowledges, whichever comes first.
+func (pl *Plan) ackDue(l *link) int64 {
+	d := int64(pl.s.AckDelay)
+	return min(l.lastRecv+d, l.owedSince+AckCapFactor*d)
+}
+
+func (pl *Plan) jittered() int64 {
+	iv := int64(pl.s.Interval)
+	j := iv / 10
+	return iv - j + pl.rng.Int64N(2*j+1)
+}
+
+// rto is how long a peer may leave values unacknowledged before a repair
+// round sends them again: an Interval, less the jitter, so that a peer that
+// stays silent is repaired at every round.
+func (pl *Plan) rto() int64 { return int64(pl.s.Interval) - int64(pl.s.Interval)/10 - 1 }
+
+// Due appends to dst the messages to send at now and returns it. Each one
+// must then be built and reported with Sent, in order, before the next call
+// to Due or Next.
+func (pl *Plan) Due(now int64, dst []Send) []Send {
+	pl.schedule(now)
+	n := pl.log.Len()
+	if pl.pushAt != 0 && now >= pl.pushAt {
+		pl.pushAt = 0
+		if pl.wants(pl.hub, pl.unsent(pl.hub)) {
+			dst = append(dst, Send{Peer: pl.hub, Data: true})
+		}
+	}
+	if pl.flushAt != 0 && now >= pl.flushAt {
+		pl.flushAt, pl.flushedAt = 0, n
+		for i := range pl.peers.links {
+			if pl.wants(i, pl.unsent(i)) {
+				dst = append(dst, Send{Peer: i, Data: true})
+			}
+		}
+	}
+	if pl.repairAt != 0 && now >= pl.repairAt {
+		pl.repairAt = now + pl.jittered()
+		dst = pl.repair(now, dst)
+	}
+	for i := range pl.peers.links {
+		l := &pl.peers.links[i]
+		if l.owedSince != 0 && now >= pl.ackDue(l) && !hasPeer(dst, i) {
+			dst = append(dst, Send{Peer: i})
+		}
+	}
+	pl.trim()
+	return dst
+}
+
+// unsent returns the first log position not yet sent to peer i nor known to
+// be held by it.
+func (pl *Plan) unsent(i int) int { return max(pl.peers.links[i].sentLen, pl.peers.holds[i]) }
+
+// wants reports whether peer i may lack a value at position from or later.
+// When it cannot (every such value came from i), the peer is known to hold
+// everything, which is recorded.
+func (pl *Plan) wants(i, from int) bool {
+	n := pl.log.Len()
+	if from >= n {
+		return false
+	}
+	if pl.log.Missing(from, i) {
+		return true
+	}
+	if pl.peers.holds[i] >= from {
+		pl.peers.Holds(i, n)
+	}
+	return false
+}
+
+// repair appends a repair round: every peer of the star this node sends to
+// that has left values unacknowledged for an Interval, and, with no star or
+// with a hub that stopped acknowledging, up to Fanout random peers not known
+// to hold everything.
+func (pl *Plan) repair(now int64, dst []Send) []Send {
+	n := pl.log.Len()
+	overdue := func(i int) bool {
+		l := &pl.peers.links[i]
+		return pl.peers.holds[i] < n && now-l.lastSend >= pl.rto() && !hasPeer(dst, i) && pl.wants(i, pl.peers.holds[i])
+	}
+	if pl.s.Star {
+		// A peer of the star that was never sent anything is waiting for
+		// its first push or flush, not for a repair.
+		if pl.hub < 0 {
+			for i := range pl.peers.links {
+				if pl.peers.links[i].lastSend != 0 && overdue(i) {
+					dst = append(dst, Send{Peer: i, Data: true, Repair: true})
+				}
+			}
+			return dst
+		}
+		if pl.peers.links[pl.hub].lastSend != 0 && overdue(pl.hub) {
+			dst = append(dst, Send{Peer: pl.hub, Data: true, Repair: true})
+		}
+		l := &pl.peers.links[pl.hub]
+		if l.unackedSince == 0 || now-l.unackedSince < 2*int64(pl.s.Interval) {
+			return dst
+		}
+	}
+	for _, i := range pl.peers.Pick(pl.s.Fanout, n) {
+		if overdue(i) {
+			dst = append(dst, Send{Peer: i, Data: true, Repair: true})
+		}
+	}
+	return dst
+}
+
+// Sent records that the message s went out with id msgID at now, after the
+// caller built it: with Data, carrying every value peer s.Peer was not known
+// to hold; in every case, acknowledging what Ack returned.
+func (pl *Plan) Sent(s Send, msgID int64, now int64) {
+	l := &pl.peers.links[s.Peer]
+	l.ackSent, l.owedSince = l.recvMax, 0
+	if !s.Data {
+		return
+	}
+	n := pl.log.Len()
+	pl.peers.Sent(s.Peer, msgID, n)
+	l.sentLen, l.lastSend = n, now
+	if l.unackedSince == 0 {
+		l.unackedSince = now
+	}
+}
+
+// trim lets the log forget what every peer this node sends to holds.
+func (pl *Plan) trim() {
+	low := pl.log.Len()
+	if pl.s.Star && pl.hub >= 0 {
+		low = pl.peers.holds[pl.hub]
+	} else {
+		for _, h := range pl.peers.holds {
+			low = min(low, h)
+		}
+	}
+	pl.log.Trim(low)
+}
+
+func hasPeer(s []Send, i int) bool {
+	for _, x := range s {
+		if x.Peer == i {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,294 @@
+package gossip
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+)
+
+// simNet runs Plans in virtual time, one millisecond a step: the way the
+// node uses them (Due, build from the Log, Sent; Received and AckedUpTo on
+// arrival), over a network with constant latency, loss and cuts.
+type simNet struct {
+	t       *testing.T
+	now     int64 // ns
+	latency int64
+	loss    float64
+	rng     *rand.Rand
+	nodes   []*simNode
+	flight  []simMsg
+	cut     func(from, to int) bool // nil: no partition
+	down    map[int]bool            // nodes that neither send nor receive
+	sent    int                     // messages sent
+	acks    int                     // of which acknowledgements alone
+}
+
+type simNode struct {
+	id     int
+	peers  *Peers
+	log    Log
+	plan   *Plan
+	set    map[int64]bool
+	nextID int64
+	sends  []Send
+}
+
+type simMsg struct {
+	at       int64
+	from, to int
+	id       int64
+	vals     []int64
+	data     bool
+	ack      int64
+	hasAck   bool
+}
+
+func newSimNet(t *testing.T, n int, s Settings, latency time.Duration, loss float64, seed uint64) *simNet {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("n%d", i)
+	}
+	net := &simNet{t: t, now: int64(time.Hour), latency: int64(latency), loss: loss, rng: rand.New(rand.NewPCG(seed, 1)), down: map[int]bool{}}
+	for i := range n {
+		p, err := NewPeers(ids[i], ids, seed+uint64(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sn := &simNode{id: i, peers: p, set: map[int64]bool{}}
+		hub, _ := p.Index(ids[0])
+		if i == 0 {
+			hub = -1
+		}
+		sn.plan = NewPlan(p, &sn.log, s, hub, seed+uint64(i))
+		net.nodes = append(net.nodes, sn)
+	}
+	return net
+}
+
+// peerIndex maps node j to its index among node i's peers.
+func peerIndex(i, j int) int {
+	if j < i {
+		return j
+	}
+	return j - 1
+}
+
+func nodeIndex(i, p int) int {
+	if p < i {
+		return p
+	}
+	return p + 1
+}
+
+func (net *simNet) broadcast(node int, v int64) {
+	sn := net.nodes[node]
+	if !sn.set[v] {
+		sn.set[v] = true
+		sn.log.Append(v, FromClient)
+	}
+}
+
+// step advances one millisecond: deliveries, then each node's due sends.
+func (net *simNet) step() {
+	net.now += int64(time.Millisecond)
+	keep := net.flight[:0]
+	var due []simMsg
+	for _, m := range net.flight {
+		if m.at <= net.now {
+			due = append(due, m)
+		} else {
+			keep = append(keep, m)
+		}
+	}
+	net.flight = keep
+	for _, m := range due {
+		net.deliver(m)
+	}
+	for _, sn := range net.nodes {
+		if net.down[sn.id] {
+			continue
+		}
+		if next := sn.plan.Next(net.now); next == 0 || next > net.now {
+			continue
+		}
+		sn.sends = sn.plan.Due(net.now, sn.sends[:0])
+		for _, s := range sn.sends {
+			net.send(sn, s)
+		}
+	}
+}
+
+func (net *simNet) send(sn *simNode, s Send) {
+	m := simMsg{from: sn.id, to: nodeIndex(sn.id, s.Peer), id: sn.nextID, data: s.Data}
+	sn.nextID++
+	if s.Data {
+		vals, listed := sn.log.AppendFrom(nil, sn.peers.Held(s.Peer), s.Peer)
+		if !listed {
+			vals = vals[:0]
+			for v := range sn.set {
+				vals = append(vals, v)
+			}
+		}
+		if len(vals) == 0 {
+			net.t.Errorf("node %d sent peer %d a push of no values", sn.id, s.Peer)
+		}
+		m.vals = vals
+	} else {
+		net.acks++
+	}
+	m.ack, m.hasAck = sn.plan.Ack(s.Peer)
+	sn.plan.Sent(s, m.id, net.now)
+	net.sent++
+	if net.rng.Float64() < net.loss || (net.cut != nil && net.cut(m.from, m.to)) {
+		return
+	}
+	m.at = net.now + net.latency
+	net.flight = append(net.flight, m)
+}
+
+func (net *simNet) deliver(m simMsg) {
+	if net.down[m.to] {
+		return
+	}
+	sn := net.nodes[m.to]
+	i := peerIndex(m.to, m.from)
+	if m.hasAck {
+		sn.peers.AckedUpTo(i, m.ack)
+	}
+	for _, v := range m.vals {
+		if !sn.set[v] {
+			sn.set[v] = true
+			sn.log.Append(v, i)
+		}
+	}
+	sn.plan.Received(i, m.id, m.data, net.now)
+}
+
+func (net *simNet) run(d time.Duration) {
+	for end := net.now + int64(d); net.now < end; {
+		net.step()
+	}
+}
+
+// missing returns how many (node, value) pairs are absent, over all nodes
+// that are up and the values in want.
+func (net *simNet) missing(want []int64) int {
+	k := 0
+	for _, sn := range net.nodes {
+		if net.down[sn.id] {
+			continue
+		}
+		for _, v := range want {
+			if !sn.set[v] {
+				k++
+			}
+		}
+	}
+	return k
+}
+
+// load broadcasts one value every gap, at nodes in turn, for d; it returns
+// the values.
+func (net *simNet) load(d, gap time.Duration, first int64) []int64 {
+	var vals []int64
+	v := first
+	for t := time.Duration(0); t < d; t += time.Millisecond {
+		if t%gap == 0 {
+			node := int(v) % len(net.nodes)
+			if !net.down[node] {
+				net.broadcast(node, v)
+				vals = append(vals, v)
+			}
+			v++
+		}
+		net.step()
+	}
+	return vals
+}
+
+func balancedSettings() Settings {
+	return Settings{Star: true, Batch: 235 * time.Millisecond, Phase: true, Fanout: 2, Interval: time.Second, AckDelay: time.Second}
+}
+
+func TestSim_StarConvergesAndFallsSilent(t *testing.T) {
+	for _, s := range []Settings{
+		balancedSettings(),
+		{Star: true, Fanout: 2, Interval: time.Second, AckDelay: time.Second},             // forward at once
+		{Fanout: 2, Interval: 200 * time.Millisecond},                                     // rounds only
+		{Star: true, Batch: 500 * time.Millisecond, Fanout: 2, Interval: 2 * time.Second}, // unphased, acks at once
+	} {
+		t.Run(fmt.Sprintf("%+v", s), func(t *testing.T) {
+			net := newSimNet(t, 25, s, 100*time.Millisecond, 0, 7)
+			vals := net.load(5*time.Second, 20*time.Millisecond, 1)
+			net.run(10 * time.Second)
+			if k := net.missing(vals); k != 0 {
+				t.Fatalf("%d (node, value) pairs missing after 10 s of quiet", k)
+			}
+			before := net.sent
+			net.run(10 * time.Second)
+			if net.sent != before {
+				t.Fatalf("an idle cluster sent %d messages", net.sent-before)
+			}
+			t.Logf("%d values, %d messages (%.2f per value), %d acknowledgements alone", len(vals), net.sent, float64(net.sent)/float64(len(vals)), net.acks)
+		})
+	}
+}
+
+func TestSim_StarUnderLoss(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3} {
+		net := newSimNet(t, 25, balancedSettings(), 100*time.Millisecond, 0.1, seed)
+		vals := net.load(5*time.Second, 20*time.Millisecond, 1)
+		net.run(15 * time.Second)
+		if k := net.missing(vals); k != 0 {
+			t.Fatalf("seed %d: %d (node, value) pairs missing with 10%% loss", seed, k)
+		}
+	}
+}
+
+// TestSim_HubCutOff isolates the hub for 5 s of load: nothing is lost, and
+// after the heal the cluster converges within one repair interval plus the
+// delivery time.
+func TestSim_HubCutOff(t *testing.T) {
+	s := balancedSettings()
+	net := newSimNet(t, 25, s, 100*time.Millisecond, 0, 3)
+	vals := net.load(time.Second, 20*time.Millisecond, 1)
+	net.cut = func(from, to int) bool { return (from == 0) != (to == 0) }
+	vals = append(vals, net.load(5*time.Second, 20*time.Millisecond, 1000)...)
+	net.cut = nil
+	healed := net.now
+	for net.missing(vals) > 0 {
+		if net.now-healed > int64(s.Interval+s.Interval/10+s.Batch+300*time.Millisecond) {
+			t.Fatalf("%d pairs still missing %v after the heal", net.missing(vals), time.Duration(net.now-healed))
+		}
+		net.step()
+	}
+	t.Logf("converged %v after the heal", time.Duration(net.now-healed))
+}
+
+// TestSim_HalvesPartitioned splits the cluster in two halves (the hub in
+// one) for 5 s of load; after the heal every value reaches every node.
+func TestSim_HalvesPartitioned(t *testing.T) {
+	net := newSimNet(t, 25, balancedSettings(), 100*time.Millisecond, 0, 5)
+	net.cut = func(from, to int) bool { return (from%2 == 0) != (to%2 == 0) }
+	vals := net.load(5*time.Second, 20*time.Millisecond, 1)
+	net.cut = nil
+	net.run(5 * time.Second)
+	if k := net.missing(vals); k != 0 {
+		t.Fatalf("%d pairs missing 5 s after the heal", k)
+	}
+}
+
+// TestSim_HubDown stops the hub for good: the other nodes fall back to
+// random repair rounds and still converge.
+func TestSim_HubDown(t *testing.T) {
+	net := newSimNet(t, 25, balancedSettings(), 100*time.Millisecond, 0, 9)
+	net.down[0] = true
+	vals := net.load(3*time.Second, 20*time.Millisecond, 1)
+	net.run(20 * time.Second)
+	if k := net.missing(vals); k != 0 {
+		t.Fatalf("%d pairs missing with the hub down", k)
+	}
+	slices.Sort(vals)
+}
