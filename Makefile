@@ -16,7 +16,7 @@ NEW       ?= out/bench.txt
 PROFDIR   ?= pprof
 FRESH     := out/pprof
 
-.PHONY: help demo build test unit race cases fuzz lint tidy clean bench benchcmp e2e profile profile-diff lab
+.PHONY: help demo build test unit race cases regress fuzz lint tidy clean bench benchcmp e2e profile profile-diff lab tradeoff
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -27,10 +27,14 @@ demo: build ## a 5-node cluster with partitions for 20 s on the local bench; pri
 build: ## build the node into bin/node
 	$(GO) build -o $(BIN) .
 
-test: lint unit race cases ## everything CI runs but fuzzing: lint, unit tests, race tests, sample cases
+test: lint unit race cases regress ## everything CI runs but fuzzing: lint, unit tests, race tests, sample cases, bench regressions
 
-unit: ## go test ./...
-	$(GO) test ./...
+unit: ## go test -short ./... (the long bench runs are left to regress)
+	$(GO) test -short ./...
+
+regress: ## the long bench tests, one at a time: Maelstrom fidelity, 3d limits on the 25-node setting, end to end
+	$(GO) test -p 1 -count 1 -run 'Fidelity|Glomers|ProjectNode' ./bench/cluster/
+	$(GO) test -p 1 -count 1 -run 'TestRun$$' ./bench/loadgen/ ./bench/tradeoff/
 
 race: ## the node's packages under the race detector
 	$(GO) test -race ./codec/ ./set/ ./gossip/ ./node/ .

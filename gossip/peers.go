@@ -53,6 +53,7 @@ type link struct {
 	ackSent      int64 // highest msg_id acknowledged to the peer; -1 none
 	owedSince    int64 // time since an acknowledgement is owed; 0 none
 	lastRecv     int64 // time of the last push with values from the peer
+	wholeAt      int64 // time of the last send of the whole set
 }
 
 // NewPeers returns the peers of node self in a cluster of nodeIDs (which must

@@ -57,14 +57,20 @@ const phaseMargin = 4 * time.Millisecond
 // deltas to it short without a message per flush.
 const AckCapFactor = 4
 
-// Send is one message a Plan wants sent: to Peer, with the values it lacks
-// (Data) or with nothing but an acknowledgement. Repair marks a message of a
-// repair round, for statistics.
+// Send is one message a Plan wants sent: to Peer, with values (Data) or with
+// nothing but an acknowledgement. The values are those the log lists from
+// position From on that did not come from Peer (Log.AppendFrom), or the
+// whole set when From is WholeSet or before the log's Base. Repair marks a
+// message of a repair round, for statistics.
 type Send struct {
 	Peer   int
 	Data   bool
+	From   int
 	Repair bool
 }
+
+// WholeSet is Send.From for a message that carries the whole set.
+const WholeSet = -1
 
 // Plan decides, for one node, which peer gets which message when: eager
 // pushes along the star, the hub's batched flushes, repair rounds, and
@@ -276,15 +282,15 @@ func (pl *Plan) Due(now int64, dst []Send) []Send {
 	n := pl.log.Len()
 	if pl.pushAt != 0 && now >= pl.pushAt {
 		pl.pushAt = 0
-		if pl.wants(pl.hub, pl.unsent(pl.hub)) {
-			dst = append(dst, Send{Peer: pl.hub, Data: true})
+		if pl.wants(pl.hub, pl.unsent(pl.hub)) && !pl.wholeInFlight(pl.hub, now) {
+			dst = append(dst, Send{Peer: pl.hub, Data: true, From: pl.eagerFrom(pl.hub)})
 		}
 	}
 	if pl.flushAt != 0 && now >= pl.flushAt {
 		pl.flushAt, pl.flushedAt = 0, n
 		for i := range pl.peers.links {
-			if pl.wants(i, pl.unsent(i)) {
-				dst = append(dst, Send{Peer: i, Data: true})
+			if pl.wants(i, pl.unsent(i)) && !pl.wholeInFlight(i, now) {
+				dst = append(dst, Send{Peer: i, Data: true, From: pl.eagerFrom(i)})
 			}
 		}
 	}
@@ -305,6 +311,22 @@ func (pl *Plan) Due(now int64, dst []Send) []Send {
 // unsent returns the first log position not yet sent to peer i nor known to
 // be held by it.
 func (pl *Plan) unsent(i int) int { return max(pl.peers.links[i].sentLen, pl.peers.holds[i]) }
+
+// eagerFrom returns where an eager push or flush to peer i starts: at what
+// the peer is known to hold, so that each message repeats whatever earlier
+// ones may have lost (which is what lets one acknowledgement vouch for every
+// message before it).
+func (pl *Plan) eagerFrom(i int) int { return pl.peers.holds[i] }
+
+// wholeInFlight reports whether an eager message to peer i would carry the
+// whole set (what it holds is no longer listed) while one sent within the
+// last rto still awaits its acknowledgement: then the message waits, so that
+// a big set is not sent again every Batch (a repair round resends it if it
+// was lost).
+func (pl *Plan) wholeInFlight(i int, now int64) bool {
+	l := &pl.peers.links[i]
+	return pl.peers.holds[i] < pl.log.Base() && l.wholeAt != 0 && now-l.wholeAt < pl.rto()
+}
 
 // wants reports whether peer i may lack a value at position from or later.
 // When it cannot (every such value came from i), the peer is known to hold
@@ -339,13 +361,13 @@ func (pl *Plan) repair(now int64, dst []Send) []Send {
 		if pl.hub < 0 {
 			for i := range pl.peers.links {
 				if pl.peers.links[i].lastSend != 0 && overdue(i) {
-					dst = append(dst, Send{Peer: i, Data: true, Repair: true})
+					dst = append(dst, Send{Peer: i, Data: true, From: pl.peers.holds[i], Repair: true})
 				}
 			}
 			return dst
 		}
 		if pl.peers.links[pl.hub].lastSend != 0 && overdue(pl.hub) {
-			dst = append(dst, Send{Peer: pl.hub, Data: true, Repair: true})
+			dst = append(dst, Send{Peer: pl.hub, Data: true, From: pl.peers.holds[pl.hub], Repair: true})
 		}
 		l := &pl.peers.links[pl.hub]
 		if l.unackedSince == 0 || now-l.unackedSince < 2*int64(pl.s.Interval) {
@@ -354,7 +376,7 @@ func (pl *Plan) repair(now int64, dst []Send) []Send {
 	}
 	for _, i := range pl.peers.Pick(pl.s.Fanout, n) {
 		if overdue(i) {
-			dst = append(dst, Send{Peer: i, Data: true, Repair: true})
+			dst = append(dst, Send{Peer: i, Data: true, From: pl.peers.holds[i], Repair: true})
 		}
 	}
 	return dst
@@ -372,6 +394,9 @@ func (pl *Plan) Sent(s Send, msgID int64, now int64) {
 	n := pl.log.Len()
 	pl.peers.Sent(s.Peer, msgID, n)
 	l.sentLen, l.lastSend = n, now
+	if s.From < pl.log.Base() { // WholeSet included
+		l.wholeAt = now
+	}
 	if l.unackedSince == 0 {
 		l.unackedSince = now
 	}

@@ -23,6 +23,7 @@ type simNet struct {
 	down    map[int]bool            // nodes that neither send nor receive
 	sent    int                     // messages sent
 	acks    int                     // of which acknowledgements alone
+	whole   int                     // of which whole sets
 }
 
 type simNode struct {
@@ -124,8 +125,13 @@ func (net *simNet) send(sn *simNode, s Send) {
 	m := simMsg{from: sn.id, to: nodeIndex(sn.id, s.Peer), id: sn.nextID, data: s.Data}
 	sn.nextID++
 	if s.Data {
-		vals, listed := sn.log.AppendFrom(nil, sn.peers.Held(s.Peer), s.Peer)
+		var vals []int64
+		listed := false
+		if s.From != WholeSet {
+			vals, listed = sn.log.AppendFrom(nil, s.From, s.Peer)
+		}
 		if !listed {
+			net.whole++
 			vals = vals[:0]
 			for v := range sn.set {
 				vals = append(vals, v)
@@ -291,4 +297,27 @@ func TestSim_HubDown(t *testing.T) {
 		t.Fatalf("%d pairs missing with the hub down", k)
 	}
 	slices.Sort(vals)
+}
+
+// TestSim_BulkMergeSendsTheSetOnce: values that joined without being listed
+// (a bulk merge) go out as whole sets, once per link while the load goes on,
+// not once per flush.
+func TestSim_BulkMergeSendsTheSetOnce(t *testing.T) {
+	net := newSimNet(t, 5, balancedSettings(), 100*time.Millisecond, 0, 4)
+	leaf := net.nodes[3]
+	var bulk []int64
+	for v := int64(1_000_000); v < 1_010_000; v++ {
+		leaf.set[v] = true
+		bulk = append(bulk, v)
+	}
+	leaf.log.Skip(len(bulk))
+	vals := net.load(3*time.Second, 20*time.Millisecond, 1)
+	net.run(5 * time.Second)
+	if k := net.missing(append(vals, bulk...)); k != 0 {
+		t.Fatalf("%d pairs missing", k)
+	}
+	if net.whole > 2*len(net.nodes) {
+		t.Fatalf("%d whole-set messages for %d links", net.whole, len(net.nodes)-1)
+	}
+	t.Logf("%d whole-set messages", net.whole)
 }

@@ -188,7 +188,10 @@ func (n *Node) emit(out []byte, s gossip.Send, now int64) []byte {
 	}
 	if s.Data {
 		n.sent.data++
-		vals, listed := n.log.AppendFrom(n.vals[:0], n.peers.Held(i), i)
+		vals, listed := n.vals[:0], false
+		if s.From != gossip.WholeSet {
+			vals, listed = n.log.AppendFrom(vals, s.From, i)
+		}
 		if !listed {
 			vals = n.set.AppendSorted(n.vals[:0])
 		}

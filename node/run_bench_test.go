@@ -23,7 +23,7 @@ func BenchmarkRun(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		cfg := DefaultConfig()
-		cfg.Interval = 0
+		cfg.Interval, cfg.NoStar = 0, true // requests only, as bench/loadgen runs the binary
 		cfg.Stdin, cfg.Stdout, cfg.Stderr = bytes.NewReader(s.Data), io.Discard, io.Discard
 		n, err := New(cfg)
 		if err != nil {

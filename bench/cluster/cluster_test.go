@@ -163,10 +163,7 @@ func TestRun_Flood(t *testing.T) {
 // lost.
 func TestRun_ProjectNode(t *testing.T) {
 	t.Parallel()
-	bin := filepath.Join(t.TempDir(), "node")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/maelstrom-gossip/node").CombinedOutput(); err != nil {
-		t.Fatalf("building the project's node: %v\n%s", err, out)
-	}
+	bin := buildProjectNode(t)
 	res := run(t, Options{
 		Bin: bin, NodeCount: 5, TimeLimit: 5 * time.Second, Rate: 20,
 		Nemesis: "partition", NemesisInterval: time.Second, Loss: 0.2,
@@ -178,6 +175,17 @@ func TestRun_ProjectNode(t *testing.T) {
 	if len(res.Nemesis) == 0 || res.Net.DroppedPartition+res.Net.DroppedLoss == 0 {
 		t.Errorf("no fault was injected: %d partitions, %d+%d drops", len(res.Nemesis), res.Net.DroppedPartition, res.Net.DroppedLoss)
 	}
+}
+
+// buildProjectNode builds the project's node (the module root) into a
+// temporary folder and returns its path.
+func buildProjectNode(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "node")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/maelstrom-gossip/node").CombinedOutput(); err != nil {
+		t.Fatalf("building the project's node: %v\n%s", err, out)
+	}
+	return bin
 }
 
 func TestNew_Validates(t *testing.T) {

@@ -5,8 +5,9 @@
 // reply, checks the reply count, and reports throughput and the node's peak
 // resident memory.
 //
-// The node runs with its timer off (GOSSIP_INTERVAL=0), so every line with a
-// msg_id gets exactly one reply and nothing else is written.
+// The node runs with its repair timer and its star off (GOSSIP_INTERVAL=0,
+// GOSSIP_STAR=false), so every line with a msg_id gets exactly one reply and
+// nothing else is written.
 package loadgen
 
 import (

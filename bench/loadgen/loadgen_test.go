@@ -55,7 +55,7 @@ func TestRun(t *testing.T) {
 	m := DefaultMix()
 	m.Lines = 20000
 	s, _ := Generate(m)
-	res, err := Run(bin, nil, []string{"GOSSIP_INTERVAL=0"}, s, true)
+	res, err := Run(bin, nil, []string{"GOSSIP_INTERVAL=0", "GOSSIP_STAR=false"}, s, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,9 +46,9 @@ func main() {
 		env       []string
 		check     bool
 	}
-	rows := []row{{"cat (floor)", "cat", nil, false}, {"node", *bin, []string{"GOSSIP_INTERVAL=0"}, true}}
+	rows := []row{{"cat (floor)", "cat", nil, false}, {"node", *bin, []string{"GOSSIP_INTERVAL=0", "GOSSIP_STAR=false"}, true}}
 	if *base != "" {
-		rows = append(rows, row{"baseline", *base, []string{"GOSSIP_INTERVAL=0"}, true})
+		rows = append(rows, row{"baseline", *base, []string{"GOSSIP_INTERVAL=0", "GOSSIP_STAR=false"}, true})
 	}
 	medians := map[string]loadgen.Result{}
 	fmt.Printf("%-12s %12s %9s %10s %11s %12s\n", "binary", "lines/s", "MB/s", "time", "peak RSS", "output MB")
