@@ -9,9 +9,9 @@
 //	-fanout N          GOSSIP_FANOUT          random peers per gossip_round and fallback round (K), default 2
 //	-interval D        GOSSIP_INTERVAL        period of the repair (anti-entropy) timer, default 1s; 0 turns it off
 //	-star B            GOSSIP_STAR            eager push along a star (true) or repair rounds only (false)
-//	-batch D           GOSSIP_BATCH           the hub's flush period, default 235ms; 0 forwards at once
+//	-batch D           GOSSIP_BATCH           the hub's flush period, default 225ms; 0 forwards at once
 //	-phase B           GOSSIP_PHASE           time pushes to reach the hub just before its flush, default true
-//	-ack-delay D       GOSSIP_ACK_DELAY       how long an acknowledgement waits for a ride, default 1s
+//	-ack-delay D       GOSSIP_ACK_DELAY       how long an acknowledgement waits for a ride, default 400ms
 //	-max-line-bytes N  GOSSIP_MAX_LINE_BYTES  longest input line accepted, default 268435456 (256 MiB)
 //	-seed N            GOSSIP_SEED            seed of the random choices, default 0 (random)
 //

@@ -92,9 +92,9 @@ var ErrProfile = errors.New("node: unknown profile")
 
 // ProfileConfig returns the settings of a named profile:
 //
-//   - balanced (the default): a star whose hub flushes every 235 ms, with
-//     phased pushes; repair every second. About 1.4 messages per operation
-//     at a median latency near 300 ms on Gossip Glomers' 25-node setting.
+//   - balanced (the default): a star whose hub flushes every 225 ms, with
+//     phased pushes; repair every second. The README measures it on Gossip
+//     Glomers' 25-node setting.
 //   - latency: a star whose hub forwards at once; repair every second.
 //   - messages: a star whose hub flushes every 500 ms, with phased pushes;
 //     repair every 2 s.

@@ -1,0 +1,28 @@
+// Package tradeoff sweeps node settings on the cluster bench and measures
+// the trade-off between messages per operation and stable latency.
+//
+// A sweep runs every Variant (a name and the KEY=VALUE pairs added to the
+// node processes' environment) Runs times on Gossip Glomers' efficiency
+// setting by default: 25 nodes in the bench's grid topology, 100 ms constant
+// latency between nodes, 100 requests per second for 20 s, then the bench's
+// recovery period. Run i of every variant uses the bench seed i, so every
+// variant sees the same workloads. The runs are strictly sequential (one
+// cluster at a time) and interleaved: the first run of every variant, then
+// the second, and so on, so that a drift of the machine's speed during the
+// sweep spreads over all variants rather than favouring some, and an
+// interrupted sweep still covers every variant.
+//
+// For each run the sweep keeps Maelstrom's msgs-per-op (server messages
+// divided by client operations), the median and maximum stable latency of
+// jepsen's set-full checker, the verdict and the number of lost values; each
+// variant is summarized by the median over its runs of each figure. The
+// result is printed as a markdown table (Result.Markdown), saved as
+// results.json with every per-run figure, and drawn as tradeoff.png
+// (Result.WritePlot): messages per operation on a log scale against
+// latency, with a dashed goal box.
+//
+// The node processes inherit the bench's environment; so that a variant
+// means the same thing whatever the caller's shell exports, a sweep blanks
+// every GOSSIP_* variable of its own environment that a variant does not
+// set (the node reads an empty variable as unset).
+package tradeoff
