@@ -34,7 +34,7 @@ unit: ## go test -short ./... (the long bench runs are left to regress)
 
 regress: ## the long bench tests, one at a time: Maelstrom fidelity, 3d limits on the 25-node setting, end to end
 	$(GO) test -p 1 -count 1 -run 'Fidelity|Glomers|ProjectNode' ./bench/cluster/
-	$(GO) test -p 1 -count 1 -run 'TestRun$$' ./bench/loadgen/ ./bench/tradeoff/
+	$(GO) test -p 1 -count 1 -run 'TestRun$$|TestSweepNode' ./bench/loadgen/ ./bench/tradeoff/
 
 race: ## the node's packages under the race detector
 	$(GO) test -race ./codec/ ./set/ ./gossip/ ./node/ .
@@ -83,6 +83,9 @@ profile-diff: ## fresh profiles into out/pprof, then the top of each against the
 		$(GO) tool pprof -top -nodecount 15 -diff_base pprof/$$p.pprof $(FRESH)/$$p.pprof 2>/dev/null | sed -n '/flat%/,$$p'; done
 	@for p in merge.mem e2e.mem; do echo "== $$p: allocated objects, fresh minus reference"; \
 		$(GO) tool pprof -top -nodecount 15 -sample_index=alloc_objects -diff_base pprof/$$p.pprof $(FRESH)/$$p.pprof 2>/dev/null | sed -n '/flat%/,$$p'; done
+
+tradeoff: build ## the trade-off sweep: every variant 3 times on the 25-node efficiency setting (about 15 min) -> out/tradeoff-*
+	$(GO) run ./bench/cmd/tradeoff -bin ./$(BIN)
 
 lab: ## the convergence lab: rounds until all nodes hold a value, against epidemic theory -> out/lab/
 	$(GO) run ./bench/cmd/convergence -out out/lab
