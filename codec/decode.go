@@ -54,6 +54,7 @@ type Message struct {
 	Topology []byte // topology: an object of string arrays
 	NewCount []byte // gossip_sync_ok
 	Ack      []byte // gossip_push: an integer, the highest msg_id received
+	Inc      []byte // gossip_push: an integer, the sender's incarnation
 
 	// Values holds the messages array already parsed, when Decode parsed it
 	// while validating a long line (HasValues); otherwise parse Messages
@@ -77,6 +78,7 @@ type body struct {
 	Topology  sonic.NoCopyRawMessage `json:"topology"`
 	NewCount  sonic.NoCopyRawMessage `json:"new_count"`
 	Ack       sonic.NoCopyRawMessage `json:"ack"`
+	Inc       sonic.NoCopyRawMessage `json:"inc"`
 }
 
 type envelope struct {
@@ -174,6 +176,7 @@ func (d *Decoder) Decode(line []byte, m *Message) error {
 		Topology: e.Body.Topology,
 		NewCount: e.Body.NewCount,
 		Ack:      e.Body.Ack,
+		Inc:      e.Body.Inc,
 
 		Values:    vals,
 		HasValues: hasVals,

@@ -73,32 +73,33 @@ func (l *Log) drop(k int) {
 	l.base += k
 }
 
-// Missing reports whether some value at position from or later came from a
-// source other than peer, so peer may lack it. It is true when from is
-// before Base (the log cannot tell).
-func (l *Log) Missing(from, peer int) bool {
+// Missing reports whether peer may lack a value at position from or later:
+// one that did not come from peer, or came from it before position trust
+// (when peer lost its state, what it sent before no longer counts). It is
+// true when from is before Base (the log cannot tell).
+func (l *Log) Missing(from, peer, trust int) bool {
 	if from < l.base {
 		return true
 	}
-	for _, s := range l.srcs[from-l.base:] {
-		if int(s) != peer {
+	for k, s := range l.srcs[from-l.base:] {
+		if int(s) != peer || from+k < trust {
 			return true
 		}
 	}
 	return false
 }
 
-// AppendFrom appends to dst the values at position from or later that did
-// not come from peer, in log order, and reports true. It appends nothing and
-// reports false when from is before Base: the caller must send the whole
+// AppendFrom appends to dst the values at position from or later that peer
+// may lack (see Missing), in log order, and reports true. It appends nothing
+// and reports false when from is before Base: the caller must send the whole
 // set.
-func (l *Log) AppendFrom(dst []int64, from, peer int) ([]int64, bool) {
+func (l *Log) AppendFrom(dst []int64, from, peer, trust int) ([]int64, bool) {
 	if from < l.base {
 		return dst, false
 	}
 	j := from - l.base
 	for k, s := range l.srcs[j:] {
-		if int(s) != peer {
+		if int(s) != peer || from+k < trust {
 			dst = append(dst, l.vals[j+k])
 		}
 	}

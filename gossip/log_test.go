@@ -13,20 +13,20 @@ func TestLog(t *testing.T) {
 	if l.Len() != 3 || l.Base() != 0 {
 		t.Fatalf("Len %d Base %d", l.Len(), l.Base())
 	}
-	if got, ok := l.AppendFrom(nil, 0, 1); !ok || !slices.Equal(got, []int64{10, 30}) {
+	if got, ok := l.AppendFrom(nil, 0, 1, 0); !ok || !slices.Equal(got, []int64{10, 30}) {
 		t.Fatalf("AppendFrom(0, peer 1) = %v, %v", got, ok)
 	}
-	if l.Missing(1, 1) != true || l.Missing(2, 2) != false || l.Missing(3, 0) != false {
+	if l.Missing(1, 1, 0) != true || l.Missing(2, 2, 0) != false || l.Missing(3, 0, 0) != false || l.Missing(2, 2, 3) != true {
 		t.Fatal("Missing")
 	}
 	l.Trim(2)
 	if l.Base() != 2 || l.Len() != 3 {
 		t.Fatalf("after Trim(2): Base %d Len %d", l.Base(), l.Len())
 	}
-	if _, ok := l.AppendFrom(nil, 1, 5); ok {
+	if _, ok := l.AppendFrom(nil, 1, 5, 0); ok {
 		t.Fatal("AppendFrom before Base must ask for the whole set")
 	}
-	if !l.Missing(1, 2) {
+	if !l.Missing(1, 2, 0) {
 		t.Fatal("Missing before Base must be true")
 	}
 	l.Skip(5)
@@ -34,7 +34,7 @@ func TestLog(t *testing.T) {
 		t.Fatalf("after Skip(5): Base %d Len %d", l.Base(), l.Len())
 	}
 	l.Append(40, 0)
-	if got, ok := l.AppendFrom(nil, 8, 3); !ok || !slices.Equal(got, []int64{40}) {
+	if got, ok := l.AppendFrom(nil, 8, 3, 0); !ok || !slices.Equal(got, []int64{40}) {
 		t.Fatalf("AppendFrom after Skip = %v, %v", got, ok)
 	}
 }
@@ -47,7 +47,7 @@ func TestLog_Bounded(t *testing.T) {
 	if l.Len() != MaxLogEntries+10 || len(l.vals) > MaxLogEntries {
 		t.Fatalf("Len %d, %d entries kept", l.Len(), len(l.vals))
 	}
-	got, ok := l.AppendFrom(nil, l.Len()-2, 7)
+	got, ok := l.AppendFrom(nil, l.Len()-2, 7, 0)
 	if !ok || !slices.Equal(got, []int64{MaxLogEntries + 8, MaxLogEntries + 9}) {
 		t.Fatalf("newest entries %v, %v", got, ok)
 	}
@@ -75,7 +75,7 @@ func TestPeers_AckedUpTo(t *testing.T) {
 	if p.Held(0) != 20 {
 		t.Fatalf("Held = %d after ack 12, want 20", p.Held(0))
 	}
-	p.Forget(0)
+	p.Forget(0, 0)
 	if p.Held(0) != 0 {
 		t.Fatal("Forget kept what the peer held")
 	}

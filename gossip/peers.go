@@ -54,6 +54,9 @@ type link struct {
 	owedSince    int64 // time since an acknowledgement is owed; 0 none
 	lastRecv     int64 // time of the last push with values from the peer
 	wholeAt      int64 // time of the last send of the whole set
+	lastAny      int64 // time of the last message of any kind
+	trust        int   // log positions from which values that came from the peer count as held by it
+	inc          int64 // the peer's incarnation, 0 until known
 }
 
 // NewPeers returns the peers of node self in a cluster of nodeIDs (which must
@@ -213,13 +216,37 @@ func (p *Peers) Holds(i, n int) {
 }
 
 // Forget records that peer i may have lost what it held (it restarted, or
-// its full-state sync lacked values the node had sent it): the node knows
-// nothing of what it holds, and forgets the acknowledgements it awaited.
-func (p *Peers) Forget(i int) {
+// its full-state sync lacked values the node had sent it) when the node's
+// log was logLen long: the node knows nothing of what it holds, values it
+// sent before no longer count as held by it, and the acknowledgements the
+// node awaited or owed it are dropped.
+func (p *Peers) Forget(i, logLen int) {
 	p.holds[i] = 0
 	p.pending[i] = [pendingPerPeer]pending{}
 	l := &p.links[i]
-	l.sentLen, l.unackedSince = 0, 0
+	l.sentLen, l.unackedSince, l.wholeAt, l.trust = 0, 0, 0, logLen
+	l.recvMax, l.ackSent, l.owedSince = -1, -1, 0
+}
+
+// Incarnation records the incarnation that peer i announced (a number that
+// grows each time a node starts) and reports whether the message that
+// carried it is current: a higher incarnation than the one known means the
+// peer restarted with nothing, which is recorded (Forget) before it is
+// reported current; a lower one is a late message from a dead incarnation,
+// whose acknowledgements must be ignored.
+func (p *Peers) Incarnation(i int, inc int64, logLen int) bool {
+	l := &p.links[i]
+	switch {
+	case inc == l.inc:
+		return true
+	case inc < l.inc:
+		return false
+	}
+	if l.inc != 0 {
+		p.Forget(i, logLen)
+	}
+	l.inc = inc
+	return true
 }
 
 // Held returns how many of the node's values peer i is known to hold.

@@ -97,6 +97,8 @@ type Plan struct {
 	flushAt   int64 // the hub: when the next flush goes; 0 none
 	flushedAt int   // the hub: log length at the last flush
 	repairAt  int64 // next repair round; 0 not yet scheduled
+	started   int64 // the first time the plan was asked anything
+	helloDone bool
 	lag       int64 // not the hub: the hub's flushes arrive lag ns after a grid point (mod Batch)
 	haveLag   bool
 	ref       int64             // the first arrival's offset in the grid; samples are relative to it
@@ -212,7 +214,7 @@ func (pl *Plan) schedule(now int64) {
 		return
 	}
 	if pl.hub >= 0 {
-		if pl.pushAt == 0 && pl.log.Missing(pl.unsent(pl.hub), pl.hub) {
+		if pl.pushAt == 0 && pl.log.Missing(pl.unsent(pl.hub), pl.hub, pl.peers.links[pl.hub].trust) {
 			pl.pushAt = pl.pushTime(now)
 		}
 		return
@@ -229,6 +231,9 @@ func (pl *Plan) schedule(now int64) {
 // or 0 when it has nothing to wait for. Call it after every change (new
 // values, received messages) to know when to call Due.
 func (pl *Plan) Next(now int64) int64 {
+	if pl.started == 0 {
+		pl.started = now
+	}
 	pl.schedule(now)
 	next := int64(0)
 	earliest := func(t int64) {
@@ -278,6 +283,9 @@ func (pl *Plan) rto() int64 { return int64(pl.s.Interval) - int64(pl.s.Interval)
 // must then be built and reported with Sent, in order, before the next call
 // to Due or Next.
 func (pl *Plan) Due(now int64, dst []Send) []Send {
+	if pl.started == 0 {
+		pl.started = now
+	}
 	pl.schedule(now)
 	n := pl.log.Len()
 	if pl.pushAt != 0 && now >= pl.pushAt {
@@ -297,6 +305,7 @@ func (pl *Plan) Due(now int64, dst []Send) []Send {
 	if pl.repairAt != 0 && now >= pl.repairAt {
 		pl.repairAt = now + pl.jittered()
 		dst = pl.repair(now, dst)
+		dst = pl.hello(now, dst)
 	}
 	for i := range pl.peers.links {
 		l := &pl.peers.links[i]
@@ -336,13 +345,32 @@ func (pl *Plan) wants(i, from int) bool {
 	if from >= n {
 		return false
 	}
-	if pl.log.Missing(from, i) {
+	if pl.log.Missing(from, i, pl.peers.links[i].trust) {
 		return true
 	}
 	if pl.peers.holds[i] >= from {
 		pl.peers.Holds(i, n)
 	}
 	return false
+}
+
+// hello appends, once, an empty message to each peer of the star that this
+// node has sent nothing to since it started, at least an Interval ago: it
+// carries this node's incarnation, which is how a node that restarted with
+// nothing gets its peers to send it everything again even when the cluster
+// is idle. Under load the first push or flush does the same, and no hello is
+// needed.
+func (pl *Plan) hello(now int64, dst []Send) []Send {
+	if pl.helloDone || !pl.s.Star || pl.started == 0 || now-pl.started < int64(pl.s.Interval) {
+		return dst
+	}
+	pl.helloDone = true
+	for i := range pl.peers.links {
+		if (pl.hub < 0 || i == pl.hub) && pl.peers.links[i].lastAny == 0 && !hasPeer(dst, i) {
+			dst = append(dst, Send{Peer: i})
+		}
+	}
+	return dst
 }
 
 // repair appends a repair round: every peer of the star this node sends to
@@ -387,7 +415,7 @@ func (pl *Plan) repair(now int64, dst []Send) []Send {
 // to hold; in every case, acknowledging what Ack returned.
 func (pl *Plan) Sent(s Send, msgID int64, now int64) {
 	l := &pl.peers.links[s.Peer]
-	l.ackSent, l.owedSince = l.recvMax, 0
+	l.ackSent, l.owedSince, l.lastAny = l.recvMax, 0, now
 	if !s.Data {
 		return
 	}
@@ -400,6 +428,25 @@ func (pl *Plan) Sent(s Send, msgID int64, now int64) {
 	if l.unackedSince == 0 {
 		l.unackedSince = now
 	}
+}
+
+// Values appends to dst the values that the message s carries, from the
+// log, and reports true; it reports false when they are no longer listed and
+// the caller must send the whole set.
+func (pl *Plan) Values(dst []int64, s Send) ([]int64, bool) {
+	if s.From == WholeSet {
+		return dst, false
+	}
+	return pl.log.AppendFrom(dst, s.From, s.Peer, pl.peers.links[s.Peer].trust)
+}
+
+// Forget records that peer i lost its state (see Peers.Forget).
+func (pl *Plan) Forget(i int) { pl.peers.Forget(i, pl.log.Len()) }
+
+// Incarnation records peer i's incarnation (see Peers.Incarnation) and
+// reports whether its message is current.
+func (pl *Plan) Incarnation(i int, inc int64) bool {
+	return pl.peers.Incarnation(i, inc, pl.log.Len())
 }
 
 // trim lets the log forget what every peer this node sends to holds.

@@ -12,22 +12,26 @@ import (
 // node uses them (Due, build from the Log, Sent; Received and AckedUpTo on
 // arrival), over a network with constant latency, loss and cuts.
 type simNet struct {
-	t       *testing.T
-	now     int64 // ns
-	latency int64
-	loss    float64
-	rng     *rand.Rand
-	nodes   []*simNode
-	flight  []simMsg
-	cut     func(from, to int) bool // nil: no partition
-	down    map[int]bool            // nodes that neither send nor receive
-	sent    int                     // messages sent
-	acks    int                     // of which acknowledgements alone
-	whole   int                     // of which whole sets
+	t        *testing.T
+	now      int64 // ns
+	latency  int64
+	loss     float64
+	rng      *rand.Rand
+	nodes    []*simNode
+	flight   []simMsg
+	cut      func(from, to int) bool // nil: no partition
+	down     map[int]bool            // nodes that neither send nor receive
+	ids      []string
+	settings Settings
+	seed     uint64
+	sent     int // messages sent
+	acks     int // of which acknowledgements alone
+	whole    int // of which whole sets
 }
 
 type simNode struct {
 	id     int
+	inc    int64
 	peers  *Peers
 	log    Log
 	plan   *Plan
@@ -44,6 +48,7 @@ type simMsg struct {
 	data     bool
 	ack      int64
 	hasAck   bool
+	inc      int64
 }
 
 func newSimNet(t *testing.T, n int, s Settings, latency time.Duration, loss float64, seed uint64) *simNet {
@@ -52,20 +57,39 @@ func newSimNet(t *testing.T, n int, s Settings, latency time.Duration, loss floa
 		ids[i] = fmt.Sprintf("n%d", i)
 	}
 	net := &simNet{t: t, now: int64(time.Hour), latency: int64(latency), loss: loss, rng: rand.New(rand.NewPCG(seed, 1)), down: map[int]bool{}}
+	net.ids, net.settings, net.seed = ids, s, seed
 	for i := range n {
-		p, err := NewPeers(ids[i], ids, seed+uint64(i))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sn := &simNode{id: i, peers: p, set: map[int64]bool{}}
-		hub, _ := p.Index(ids[0])
-		if i == 0 {
-			hub = -1
-		}
-		sn.plan = NewPlan(p, &sn.log, s, hub, seed+uint64(i))
-		net.nodes = append(net.nodes, sn)
+		net.nodes = append(net.nodes, net.newNode(i))
 	}
 	return net
+}
+
+// newNode returns node i, empty, with a fresh incarnation.
+func (net *simNet) newNode(i int) *simNode {
+	p, err := NewPeers(net.ids[i], net.ids, net.seed+uint64(i))
+	if err != nil {
+		net.t.Fatal(err)
+	}
+	sn := &simNode{id: i, inc: net.now + int64(i), peers: p, set: map[int64]bool{}}
+	hub, _ := p.Index(net.ids[0])
+	if i == 0 {
+		hub = -1
+	}
+	sn.plan = NewPlan(p, &sn.log, net.settings, hub, net.seed+uint64(i)+uint64(net.now))
+	return sn
+}
+
+// restart replaces node i by a fresh process: nothing kept, a new
+// incarnation, its messages in flight lost.
+func (net *simNet) restart(i int) {
+	net.nodes[i] = net.newNode(i)
+	keep := net.flight[:0]
+	for _, m := range net.flight {
+		if m.to != i {
+			keep = append(keep, m)
+		}
+	}
+	net.flight = keep
 }
 
 // peerIndex maps node j to its index among node i's peers.
@@ -122,14 +146,10 @@ func (net *simNet) step() {
 }
 
 func (net *simNet) send(sn *simNode, s Send) {
-	m := simMsg{from: sn.id, to: nodeIndex(sn.id, s.Peer), id: sn.nextID, data: s.Data}
+	m := simMsg{from: sn.id, to: nodeIndex(sn.id, s.Peer), id: sn.nextID, data: s.Data, inc: sn.inc}
 	sn.nextID++
 	if s.Data {
-		var vals []int64
-		listed := false
-		if s.From != WholeSet {
-			vals, listed = sn.log.AppendFrom(nil, s.From, s.Peer)
-		}
+		vals, listed := sn.plan.Values(nil, s)
 		if !listed {
 			net.whole++
 			vals = vals[:0]
@@ -160,7 +180,8 @@ func (net *simNet) deliver(m simMsg) {
 	}
 	sn := net.nodes[m.to]
 	i := peerIndex(m.to, m.from)
-	if m.hasAck {
+	current := sn.plan.Incarnation(i, m.inc)
+	if m.hasAck && current {
 		sn.peers.AckedUpTo(i, m.ack)
 	}
 	for _, v := range m.vals {
@@ -169,7 +190,9 @@ func (net *simNet) deliver(m simMsg) {
 			sn.log.Append(v, i)
 		}
 	}
-	sn.plan.Received(i, m.id, m.data, net.now)
+	if current {
+		sn.plan.Received(i, m.id, m.data, net.now)
+	}
 }
 
 func (net *simNet) run(d time.Duration) {
@@ -320,4 +343,30 @@ func TestSim_BulkMergeSendsTheSetOnce(t *testing.T) {
 		t.Fatalf("%d whole-set messages for %d links", net.whole, len(net.nodes)-1)
 	}
 	t.Logf("%d whole-set messages", net.whole)
+}
+
+// TestSim_RestartCatchesUp restarts a node with nothing, a leaf and then the
+// hub, in an idle cluster: each gets every value back within a few repair
+// intervals, and the cluster falls silent again.
+func TestSim_RestartCatchesUp(t *testing.T) {
+	for _, node := range []int{5, 0} {
+		net := newSimNet(t, 25, balancedSettings(), 100*time.Millisecond, 0, 11)
+		vals := net.load(3*time.Second, 20*time.Millisecond, 1)
+		net.run(3 * time.Second)
+		net.restart(node)
+		restarted := net.now
+		for net.missing(vals) > 0 {
+			if net.now-restarted > int64(5*time.Second) {
+				t.Fatalf("node %d: %d pairs still missing 5 s after its restart", node, net.missing(vals))
+			}
+			net.step()
+		}
+		t.Logf("node %d caught up %v after its restart", node, time.Duration(net.now-restarted))
+		net.run(5 * time.Second)
+		before := net.sent
+		net.run(5 * time.Second)
+		if net.sent != before {
+			t.Fatalf("%d messages in an idle cluster after the restart", net.sent-before)
+		}
+	}
 }

@@ -42,6 +42,7 @@ type Node struct {
 	neighbours []string     // from the topology message; the star does not use them
 	nextMsgID  int64
 	seed       uint64
+	inc        int64                                      // this process's incarnation: its start time, sent on every push
 	lines      int64                                      // lines seen, for log messages
 	sent       struct{ data, repairs, acks, syncs int64 } // messages sent to peers, for the exit summary
 
@@ -65,7 +66,8 @@ func New(cfg Config) (*Node, error) {
 		seed = rand.Uint64()
 	}
 	cfg.Stderr = &lockedWriter{w: cfg.Stderr}
-	return &Node{cfg: cfg, dec: codec.NewDecoder(), set: set.New(), in: newBuffers(), outs: newBuffers(), seed: seed}, nil
+	return &Node{cfg: cfg, dec: codec.NewDecoder(), set: set.New(), in: newBuffers(), outs: newBuffers(), seed: seed,
+		inc: max(cfg.Clock().UnixNano(), 1)}, nil
 }
 
 // Set returns the node's message set. It is safe for concurrent use; values
@@ -188,10 +190,7 @@ func (n *Node) emit(out []byte, s gossip.Send, now int64) []byte {
 	}
 	if s.Data {
 		n.sent.data++
-		vals, listed := n.vals[:0], false
-		if s.From != gossip.WholeSet {
-			vals, listed = n.log.AppendFrom(vals, s.From, i)
-		}
+		vals, listed := n.plan.Values(n.vals[:0], s)
 		if !listed {
 			vals = n.set.AppendSorted(n.vals[:0])
 		}
@@ -202,6 +201,7 @@ func (n *Node) emit(out []byte, s gossip.Send, now int64) []byte {
 	if ack, ok := n.plan.Ack(i); ok {
 		out = codec.AppendIntField(out, "ack", ack)
 	}
+	out = codec.AppendIntField(out, "inc", n.inc)
 	if !s.Data {
 		n.sent.acks++
 	}
@@ -336,7 +336,7 @@ func (n *Node) sync(m *codec.Message, out []byte) []byte {
 		if have := n.set.Len(); d == have {
 			n.peers.Holds(i, have)
 		} else if d < n.peers.Held(i) {
-			n.peers.Forget(i)
+			n.plan.Forget(i)
 		}
 	}
 	if !m.HasMsgID {
@@ -352,11 +352,16 @@ func (n *Node) sync(m *codec.Message, out []byte) []byte {
 // acknowledgement rides on a later push), except with an error when it is
 // malformed and has a msg_id.
 func (n *Node) push(m *codec.Message, out []byte) []byte {
-	var ack int64
+	var ack, inc int64
+	var err error
 	if m.Ack != nil {
-		var err error
 		if ack, err = codec.ParseInt(m.Ack); err != nil {
 			return n.fail(out, n.id, codeMalformedRequest, "gossip_push: ack "+codec.Snippet(m.Ack)+" is not an integer in the int64 range")
+		}
+	}
+	if m.Inc != nil {
+		if inc, err = codec.ParseInt(m.Inc); err != nil {
+			return n.fail(out, n.id, codeMalformedRequest, "gossip_push: inc "+codec.Snippet(m.Inc)+" is not an integer in the int64 range")
 		}
 	}
 	var vals []int64
@@ -371,11 +376,15 @@ func (n *Node) push(m *codec.Message, out []byte) []byte {
 		n.addAll(vals, gossip.FromClient)
 		return out
 	}
-	if m.Ack != nil {
+	// A message from an older incarnation of the peer still brings
+	// values (values are facts), but its acknowledgements and msg_id
+	// belong to a process that is gone.
+	current := m.Inc == nil || n.plan.Incarnation(i, inc)
+	if m.Ack != nil && current {
 		n.peers.AckedUpTo(i, ack)
 	}
 	n.addAll(vals, i)
-	if m.HasMsgID {
+	if m.HasMsgID && current {
 		n.plan.Received(i, m.MsgID, m.Messages != nil, n.cfg.Clock().UnixNano())
 	}
 	return out
