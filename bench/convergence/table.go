@@ -67,15 +67,21 @@ type Row struct {
 	MeanMessages float64
 	// Incomplete counts trials that hit Config.MaxRounds.
 	Incomplete int
-	// Theory is the estimate of Theory for a lossless single rumour, and
-	// Basis its source (NoTheory when Values > 1).
+	// Theory is the estimate of Theory for a single rumour at the row's
+	// loss rate, and Basis its source (NoTheory when Values > 1).
 	Theory float64
 	Basis  Basis
 	// Dev is MeanRounds/Theory - 1 (0 without theory).
 	Dev float64
 	// Checked reports whether the theory applies and so Dev must be
-	// within Tolerance: a Theorem basis (K=1), no loss, a single value and
-	// N >= CheckMinN.
+	// within Tolerance: a Theorem basis (K=1 and no loss), a single value,
+	// N >= CheckMinN and every trial converged.
+	//
+	// Rows with loss are not checked. Their estimates are our extension of
+	// the argument (LossHeuristic), not theorems, and push-pull's leaves out
+	// 0.8 to 1.7 rounds at loss 0.1 to 0.3 (K=1), which is 12% to 19% at
+	// n = 100 and still 11% to 13% at n = 1,000 (doc.go).
+	// TestMeasure_lossTheory bounds lossy rows in rounds instead.
 	Checked bool
 	// Elapsed is the wall time of the configuration.
 	Elapsed time.Duration
@@ -200,11 +206,12 @@ func summarize(cfg Config, trials []Trial) Row {
 		row.MaxRounds = rounds[len(rounds)-1]
 	}
 	if cfg.Values == 1 {
-		row.Theory, row.Basis = Theory(cfg.Mode, cfg.N, cfg.K)
+		row.Theory, row.Basis = Theory(cfg.Mode, cfg.N, cfg.K, cfg.Loss)
 	}
 	if row.Basis != NoTheory && row.Theory > 0 && len(rounds) > 0 {
 		row.Dev = row.MeanRounds/row.Theory - 1
-		row.Checked = row.Basis == Theorem && cfg.Loss == 0 && cfg.N >= CheckMinN && row.Incomplete == 0
+		// Theory gives Theorem only for K=1 without loss.
+		row.Checked = row.Basis == Theorem && cfg.N >= CheckMinN && row.Incomplete == 0
 	}
 	return row
 }

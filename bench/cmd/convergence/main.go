@@ -4,8 +4,17 @@
 //
 //	go run ./bench/cmd/convergence -n 25,100,1000,10000 -k 1,2,3,4 -mode push,pushpull -seeds 200 -out out/convergence
 //
-// It exits with status 1 when a row that theory applies to deviates by more
-// than convergence.Tolerance.
+// -loss sets the probability that any one message (a push, a push-pull
+// request or its reply) is dropped, independently; the default is 0. It
+// takes a comma-separated list, such as -loss 0,0.1,0.3, and then runs every
+// configuration at each rate: the table lists the rates one after another
+// and the plot draws them in one figure. Lossy rows are compared with the
+// lossy estimate of convergence.Theory (basis "heuristic (loss)"), which is
+// shown but not checked.
+//
+// It exits with status 1 when a row that theory applies to (K=1 without
+// loss, n >= convergence.CheckMinN) deviates by more than
+// convergence.Tolerance.
 package main
 
 import (
@@ -33,7 +42,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	ns := fs.String("n", "25,100,1000,10000", "comma-separated cluster sizes")
 	ks := fs.String("k", "1,2,3,4", "comma-separated fanouts K")
 	modes := fs.String("mode", "push,pushpull", "comma-separated modes: push, pushpull")
-	loss := fs.Float64("loss", 0, "probability that a message is dropped, in [0, 1)")
+	losses := fs.String("loss", "0", "comma-separated probabilities that a message is dropped, each in [0, 1)")
 	values := fs.Int("values", 1, "number of values (1 = a single rumour from node n0; at most 64)")
 	seeds := fs.Int("seeds", 200, "trials per configuration")
 	largeN := fs.Int("large-n", 5000, "configurations with n >= large-n run -large-seeds trials")
@@ -46,7 +55,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	opts := convergence.Options{
-		Loss: *loss, Values: *values, Seeds: *seeds, LargeN: *largeN, LargeSeeds: *largeSeeds,
+		Values: *values, Seeds: *seeds, LargeN: *largeN, LargeSeeds: *largeSeeds,
 		FirstSeed: *first, Workers: *workers, PerNode: *perNode,
 	}
 	var err error
@@ -63,9 +72,26 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		opts.Modes = append(opts.Modes, m)
 	}
-	rows, err := convergence.Measure(opts)
+	lossRates, err := parseFloats(*losses)
 	if err != nil {
-		return err
+		return fmt.Errorf("-loss: %w", err)
+	}
+	if len(lossRates) == 0 {
+		return fmt.Errorf("-loss: no value")
+	}
+	for _, p := range lossRates { // before any run, not after the first rates
+		if !(p >= 0 && p < 1) {
+			return fmt.Errorf("-loss: %g, want [0, 1)", p)
+		}
+	}
+	var rows []convergence.Row
+	for _, p := range lossRates {
+		opts.Loss = p
+		rs, err := convergence.Measure(opts)
+		if err != nil {
+			return fmt.Errorf("loss %g: %w", p, err)
+		}
+		rows = append(rows, rs...)
 	}
 	w := stdout
 	var txt *os.File
@@ -110,6 +136,22 @@ func parseInts(s string) ([]int, error) {
 			continue
 		}
 		v, err := strconv.Atoi(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func parseFloats(s string) ([]float64, error) {
+	var out []float64
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		v, err := strconv.ParseFloat(f, 64)
 		if err != nil {
 			return nil, err
 		}
