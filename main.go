@@ -12,6 +12,7 @@
 //	-batch D           GOSSIP_BATCH           the hub's flush period, default 225ms; 0 forwards at once
 //	-phase B           GOSSIP_PHASE           time pushes to reach the hub just before its flush, default true
 //	-ack-delay D       GOSSIP_ACK_DELAY       how long an acknowledgement waits for a ride, default 400ms
+//	-data-dir DIR      GOSSIP_DATA_DIR        persist acknowledged values there (fsync before broadcast_ok), default none
 //	-max-line-bytes N  GOSSIP_MAX_LINE_BYTES  longest input line accepted, default 268435456 (256 MiB)
 //	-seed N            GOSSIP_SEED            seed of the random choices, default 0 (random)
 //
@@ -64,10 +65,11 @@ func config(args []string, getenv func(string) string) (node.Config, error) {
 	fs.String("batch", d.Batch.String(), "the hub's flush period, 0 to forward at once (env GOSSIP_BATCH)")
 	fs.Bool("phase", d.Phase, "time pushes to reach the hub just before its flush (env GOSSIP_PHASE)")
 	fs.String("ack-delay", d.AckDelay.String(), "how long an acknowledgement waits for a message to ride on (env GOSSIP_ACK_DELAY)")
+	fs.String("data-dir", "", "persist acknowledged values in this folder, fsynced before broadcast_ok (env GOSSIP_DATA_DIR)")
 	fs.Int("max-line-bytes", d.MaxLineBytes, "longest input line accepted (env GOSSIP_MAX_LINE_BYTES)")
 	fs.Uint64("seed", 0, "seed of the random choices, 0 for a random one (env GOSSIP_SEED)")
 
-	for _, name := range []string{"profile", "fanout", "interval", "star", "batch", "phase", "ack-delay", "max-line-bytes", "seed"} {
+	for _, name := range []string{"profile", "fanout", "interval", "star", "batch", "phase", "ack-delay", "data-dir", "max-line-bytes", "seed"} {
 		env := "GOSSIP_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 		if v := getenv(env); v != "" {
 			if err := fs.Set(name, v); err != nil {
@@ -110,6 +112,8 @@ func config(args []string, getenv func(string) string) (node.Config, error) {
 			cfg.Phase, err = strconv.ParseBool(v)
 		case "ack-delay":
 			cfg.AckDelay, err = parseDuration(v)
+		case "data-dir":
+			cfg.DataDir = v
 		case "max-line-bytes":
 			cfg.MaxLineBytes, err = strconv.Atoi(v)
 			if err == nil && cfg.MaxLineBytes < 1 {

@@ -62,6 +62,14 @@ type Config struct {
 	// gossip_sync).
 	MaxLineBytes int
 
+	// DataDir, when set, makes the node persist what it acknowledges: the
+	// value of every broadcast is appended to <DataDir>/<node id>.log and
+	// fsynced before its broadcast_ok leaves, and the whole set is
+	// snapshotted to <node id>.snap from time to time; a node restarted
+	// with the same DataDir starts with those values. Empty (the default)
+	// keeps everything in memory, as Maelstrom expects.
+	DataDir string
+
 	// Seed fixes the random choices of peers and timer stagger; 0 draws a
 	// random seed.
 	Seed uint64

@@ -18,6 +18,7 @@ const (
 	codeNotSupported       = 10
 	codeTemporarilyUnavail = 11
 	codeMalformedRequest   = 12
+	codeCrash              = 13
 	codePreconditionFailed = 22
 )
 
@@ -43,6 +44,7 @@ type Node struct {
 	nextMsgID  int64
 	seed       uint64
 	inc        int64                                      // this process's incarnation: its start time, sent on every push
+	store      *store                                     // acknowledged values on disk (Config.DataDir); nil when off
 	lines      int64                                      // lines seen, for log messages
 	sent       struct{ data, repairs, acks, syncs int64 } // messages sent to peers, for the exit summary
 
@@ -265,6 +267,16 @@ func (n *Node) init(m *codec.Message, out []byte) []byte {
 	if h, ok := peers.Index(ids[0]); ok {
 		hub = h
 	}
+	if n.cfg.DataDir != "" {
+		st, recovered, err := openStore(n.cfg.DataDir, id, n.set)
+		if err != nil {
+			return n.fail(out, m.Dest, codeCrash, "init: persistence: "+err.Error())
+		}
+		n.store = st
+		if recovered > 0 {
+			n.warnf("recovered %d values from %s", recovered, n.cfg.DataDir)
+		}
+	}
 	n.id, n.peers = id, peers
 	n.plan = gossip.NewPlan(peers, &n.log, gossip.Settings{
 		Star:     !n.cfg.NoStar,
@@ -297,6 +309,9 @@ func (n *Node) broadcast(m *codec.Message, out []byte) []byte {
 	}
 	if n.set.Add(v) {
 		n.log.Append(v, gossip.FromClient)
+	}
+	if n.store != nil {
+		n.store.add(v) // durable before broadcast_ok leaves (Run syncs first)
 	}
 	return n.ok(out, "broadcast_ok")
 }

@@ -42,16 +42,21 @@ func (n *Node) Run() error {
 	armed := time.Time{} // when the timer fires; zero when stopped
 
 	out := n.outs.Get()
+	var err error
 	for {
 		select {
 		case c, ok := <-chunks:
 			if !ok {
 				if len(out.B) > 0 {
-					outs <- out
-				} else {
-					n.outs.Put(out)
+					if out, err = n.pass(outs, out); err != nil {
+						return n.abort(outs, writeErr, err)
+					}
 				}
+				n.outs.Put(out)
 				close(outs)
+				if n.store != nil {
+					n.store.close()
+				}
 				if n.id != "" {
 					fmt.Fprintf(n.cfg.Stderr, "[INFO] node: %s sent %d pushes with values (%d in repair rounds), %d acknowledgements alone, %d gossip_round syncs; holds %d values\n",
 						n.id, n.sent.data, n.sent.repairs, n.sent.acks, n.sent.syncs, n.set.Len())
@@ -62,15 +67,19 @@ func (n *Node) Run() error {
 				}
 				return werr
 			}
-			out = n.handleChunk(c.B, out, outs)
+			out, err = n.handleChunk(c.B, out, outs)
 			n.in.Put(c)
+			if err != nil {
+				return n.abort(outs, writeErr, err)
+			}
 		case <-timer.C:
 			armed = time.Time{}
 			out.B = n.Tick(out.B)
 		}
 		if len(out.B) > 0 {
-			outs <- out
-			out = n.outs.Get()
+			if out, err = n.pass(outs, out); err != nil {
+				return n.abort(outs, writeErr, err)
+			}
 		}
 		if next, ok := n.Next(); ok && (armed.IsZero() || next.Before(armed)) {
 			timer.Stop()
@@ -88,7 +97,7 @@ const batchBytes = 64 << 10
 // handleChunk handles each line of chunk, a run of whole lines (the last one
 // may lack its newline at the end of input), and returns the batch that holds
 // the output not yet passed to outs.
-func (n *Node) handleChunk(chunk []byte, out *bytebufferpool.ByteBuffer, outs chan<- *bytebufferpool.ByteBuffer) *bytebufferpool.ByteBuffer {
+func (n *Node) handleChunk(chunk []byte, out *bytebufferpool.ByteBuffer, outs chan<- *bytebufferpool.ByteBuffer) (*bytebufferpool.ByteBuffer, error) {
 	for len(chunk) > 0 {
 		line := chunk
 		if i := bytes.IndexByte(chunk, '\n'); i >= 0 {
@@ -103,11 +112,37 @@ func (n *Node) handleChunk(chunk []byte, out *bytebufferpool.ByteBuffer, outs ch
 		}
 		out.B = n.Handle(line, out.B)
 		if len(out.B) >= batchBytes {
-			outs <- out
-			out = n.outs.Get()
+			var err error
+			if out, err = n.pass(outs, out); err != nil {
+				return nil, err
+			}
 		}
 	}
-	return out
+	return out, nil
+}
+
+// pass hands the batch out to the writer and returns a fresh one. When the
+// node persists what it acknowledges (DataDir), the values of the
+// acknowledgements in the batch are synced to disk first; if that fails the
+// batch is dropped, so that nothing is acknowledged that is not durable.
+func (n *Node) pass(outs chan<- *bytebufferpool.ByteBuffer, out *bytebufferpool.ByteBuffer) (*bytebufferpool.ByteBuffer, error) {
+	if n.store != nil && n.store.dirty() {
+		if err := n.store.sync(n.set); err != nil {
+			n.outs.Put(out)
+			return nil, fmt.Errorf("node: persisting acknowledged values: %w", err)
+		}
+	}
+	outs <- out
+	return n.outs.Get(), nil
+}
+
+// abort stops Run after err: what was passed to the writer is written, and
+// err is returned.
+func (n *Node) abort(outs chan<- *bytebufferpool.ByteBuffer, writeErr <-chan error, err error) error {
+	close(outs)
+	<-writeErr
+	n.warnf("%v; stopping", err)
+	return err
 }
 
 // readLoop cuts stdin into chunks of whole lines and sends them on chunks,
