@@ -75,10 +75,16 @@ func (b *buffers) Reserve(s []byte, n int) []byte {
 		next = b.takeBig(need)
 	}
 	if next == nil {
-		next = make([]byte, 0, max(need, 2*cap(s)))
-		if cap(next) >= bigBuffer {
+		size := max(need, 2*cap(s))
+		if size >= bigBuffer {
+			// Headroom: big replies of one node vary by a few percent
+			// (a read_ok grows with the set, and small replies batched
+			// before it add up to 64 KiB), and a kept slice that is
+			// short by a few bytes is dropped and replaced.
+			size += size / 8
 			b.live.Add(1)
 		}
+		next = make([]byte, 0, size)
 	}
 	next = append(next, s...)
 	if cap(s) >= bigBuffer {

@@ -12,12 +12,8 @@ package loadgen
 
 import (
 	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"math"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"strconv"
@@ -60,53 +56,18 @@ type Stream struct {
 	Replies int // replies the node must write
 }
 
-// Generate builds the stream for m.
+// Generate builds the stream for m in memory (a Source writes the same
+// lines one at a time).
 func Generate(m Mix) (*Stream, error) {
-	if m.Lines < 1 || m.Values < 1 || m.SyncMax < 1 || m.Peers < 2 {
-		return nil, errors.New("loadgen: Lines, Values, SyncMax must be positive and Peers at least 2")
+	src, err := NewSource(m)
+	if err != nil {
+		return nil, err
 	}
-	total := m.Broadcast + m.Read + m.Sync
-	if total <= 0 || m.Broadcast < 0 || m.Read < 0 || m.Sync < 0 {
-		return nil, errors.New("loadgen: shares must be non-negative with a positive sum")
+	var b []byte
+	for !src.Done() {
+		b, _ = src.Append(b)
 	}
-	r := rand.New(rand.NewPCG(m.Seed, 99))
-	var b bytes.Buffer
-	b.WriteString(`{"src":"c0","dest":"n0","body":{"type":"init","msg_id":0,"node_id":"n0","node_ids":[`)
-	for i := range m.Peers {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `"n%d"`, i)
-	}
-	b.WriteString("]}}\n")
-	var vals []int64
-	for id := 1; id <= m.Lines; id++ {
-		x := r.Float64() * total
-		switch {
-		case x < m.Broadcast:
-			fmt.Fprintf(&b, `{"src":"c%d","dest":"n0","body":{"type":"broadcast","message":%d,"msg_id":%d}}`+"\n", id%m.Peers, r.IntN(m.Values), id)
-		case x < m.Broadcast+m.Read:
-			fmt.Fprintf(&b, `{"src":"c%d","dest":"n0","body":{"type":"read","msg_id":%d}}`+"\n", id%m.Peers, id)
-		default:
-			// Log-uniform size; the values ascending, as nodes send them.
-			n := int(math.Exp(r.Float64() * math.Log(float64(m.SyncMax))))
-			n = min(n, m.Values)
-			start := r.IntN(m.Values - n + 1)
-			vals = vals[:0]
-			for v := start; v < start+n; v++ {
-				vals = append(vals, int64(v))
-			}
-			fmt.Fprintf(&b, `{"src":"n%d","dest":"n0","body":{"type":"gossip_sync","msg_id":%d,"messages":[`, 1+id%(m.Peers-1), id)
-			for i, v := range vals {
-				if i > 0 {
-					b.WriteByte(',')
-				}
-				b.Write(strconv.AppendInt(b.AvailableBuffer(), v, 10))
-			}
-			b.WriteString("]}}\n")
-		}
-	}
-	return &Stream{Data: b.Bytes(), Lines: m.Lines + 1, Replies: m.Lines + 1}, nil
+	return &Stream{Data: b, Lines: src.Lines(), Replies: src.Lines()}, nil
 }
 
 // Result is one run of a binary on a stream.
