@@ -64,6 +64,25 @@ type element struct {
 	presentIndex, presTime int64 // latest-invoked read that saw it
 	absentIndex, absTime   int64 // latest-invoked read that missed it
 	finalMissing           bool  // known, and absent from some final read
+	// Where it came from and went, when the history says which node each
+	// client is bound to (the bench's does; CheckHistory's does not):
+	// ackNode is the node that acknowledged the broadcast (-1: none) at
+	// ackTime, and seenOn the node whose reads saw it (-1: none yet, -2:
+	// several).
+	ackNode int32
+	ackTime int64
+	seenOn  int32
+}
+
+// outcome is set-full's verdict on the element.
+func (e *element) outcome() Outcome {
+	switch {
+	case e.presentIndex >= 0 && e.absentIndex < e.presentIndex:
+		return Stable
+	case e.knownIndex >= 0 && e.absentIndex >= 0 && e.presentIndex < e.absentIndex && e.knownIndex < e.absentIndex:
+		return Lost
+	}
+	return NeverRead
 }
 
 // setFull is jepsen's set-full checker for one history, fed event by event
@@ -89,7 +108,7 @@ func (s *setFull) elem(v int64) *element {
 		return nil
 	}
 	for int64(len(s.elems)) <= v {
-		s.elems = append(s.elems, element{knownIndex: -1, presentIndex: -1, absentIndex: -1})
+		s.elems = append(s.elems, element{knownIndex: -1, presentIndex: -1, absentIndex: -1, ackNode: -1, seenOn: -1})
 	}
 	return &s.elems[v]
 }
@@ -101,16 +120,24 @@ func (s *setFull) addInvoke(v int64) {
 	}
 }
 
-// addOK records a successful broadcast completion.
-func (s *setFull) addOK(v int64, index, t int64) {
-	if e := s.elem(v); e != nil && e.attempted && e.knownIndex < 0 {
+// addOK records a successful broadcast completion, acknowledged by node
+// (-1 when unknown).
+func (s *setFull) addOK(v int64, index, t int64, node int) {
+	e := s.elem(v)
+	if e == nil || !e.attempted {
+		return
+	}
+	if e.knownIndex < 0 {
 		e.knownIndex, e.knownTime = index, t
+	}
+	if e.ackNode < 0 && node >= 0 {
+		e.ackNode, e.ackTime = int32(node), t
 	}
 }
 
-// readOK records a successful read: inv is its invocation, done its
-// completion.
-func (s *setFull) readOK(inv, done *Event) {
+// readOK records a successful read on node (-1 when unknown): inv is its
+// invocation, done its completion.
+func (s *setFull) readOK(inv, done *Event, node int) {
 	n := len(s.elems)
 	words := (n + 63) / 64
 	if cap(s.present) < words {
@@ -137,6 +164,15 @@ func (s *setFull) readOK(inv, done *Event) {
 			continue
 		}
 		if s.present[v/64]&(1<<(v%64)) != 0 {
+			if node >= 0 {
+				switch e.seenOn {
+				case -1:
+					e.seenOn = int32(node)
+				case int32(node), -2:
+				default:
+					e.seenOn = -2
+				}
+			}
 			if e.knownIndex < 0 {
 				e.knownIndex, e.knownTime = done.Index, done.Time
 			}
@@ -234,11 +270,8 @@ func (s *setFull) results() WorkloadResult {
 		}
 		w.AttemptCount++
 		r := ValueResult{Value: int64(v), Known: e.knownIndex >= 0, KnownTime: e.knownTime}
-		isStable := e.presentIndex >= 0 && e.absentIndex < e.presentIndex
-		isLost := e.knownIndex >= 0 && e.absentIndex >= 0 &&
-			e.presentIndex < e.absentIndex && e.knownIndex < e.absentIndex
-		switch {
-		case isStable:
+		switch e.outcome() {
+		case Stable:
 			r.Outcome = Stable
 			stableTime := int64(0)
 			if e.absentIndex >= 0 {
@@ -250,7 +283,7 @@ func (s *setFull) results() WorkloadResult {
 			if r.StableLatency > 0 {
 				w.StaleCount++
 			}
-		case isLost:
+		case Lost:
 			r.Outcome = Lost
 			lostTime := int64(0)
 			if e.presentIndex >= 0 {
@@ -310,13 +343,44 @@ func CheckHistory(events []Event) WorkloadResult {
 }
 
 // complete feeds one completion.
-func (s *setFull) complete(inv, done *Event) {
+func (s *setFull) complete(inv, done *Event) { s.completeOn(inv, done, -1) }
+
+// completeOn feeds one completion of an operation on node (-1 when
+// unknown).
+func (s *setFull) completeOn(inv, done *Event, node int) {
 	switch {
 	case done.F == Broadcast && done.Type == OK:
-		s.addOK(inv.Value, done.Index, done.Time)
+		s.addOK(inv.Value, done.Index, done.Time, node)
 	case done.F == Read && done.Type == OK:
-		s.readOK(inv, done)
+		s.readOK(inv, done, node)
 	case done.F == Read && done.Final:
 		s.finalFailed++
 	}
+}
+
+// diedWith returns, in increasing order, the values that an incarnation of
+// node took with it when it was killed at kill: values it acknowledged at a
+// time in [from, to) that set-full calls lost or that a final read lacked,
+// that no read on another node ever saw, and that no read invoked after the
+// kill saw. Times are ns since the workload started; to is when the
+// replacement process started, after every line of the killed one was read.
+// acked counts the values the incarnation acknowledged, and window is the
+// longest time from a lost value's acknowledgement to the kill.
+func (s *setFull) diedWith(node int, from, to, kill int64) (acked int, lost []int64, window int64) {
+	for v := range s.elems {
+		e := &s.elems[v]
+		if !e.attempted || int(e.ackNode) != node || e.ackTime < from || e.ackTime >= to {
+			continue
+		}
+		acked++
+		if e.outcome() != Lost && !e.finalMissing {
+			continue
+		}
+		if e.seenOn != -1 && int(e.seenOn) != node || e.presentIndex >= 0 && e.presTime > kill {
+			continue
+		}
+		lost = append(lost, int64(v))
+		window = max(window, kill-e.ackTime)
+	}
+	return acked, lost, window
 }

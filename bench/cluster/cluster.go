@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,18 +24,39 @@ const stopGrace = 2 * time.Second
 // between them and the clients that drive them. Create it with New and call
 // Run once. A Cluster MUST NOT be used from concurrently running goroutines.
 type Cluster struct {
-	opts       Options
-	partitions bool
-	ran        atomic.Bool
+	opts   Options
+	faults faultSet
+	ran    atomic.Bool
 
 	// Live state, read by the progress display.
-	phase    atomic.Pointer[string]
-	cutDesc  atomic.Pointer[string]
-	hist     *history
-	r        *router
-	clk      *clock
-	t0       atomic.Int64
-	phaseEnd atomic.Int64
+	phase     atomic.Pointer[string]
+	cutDesc   atomic.Pointer[string]
+	faultDesc atomic.Pointer[string]
+	hist      *history
+	r         *router
+	clk       *clock
+	t0        atomic.Int64
+	phaseEnd  atomic.Int64
+
+	// Set up by Run before the nodes start, read-only after.
+	ids     []string
+	topo    Topology
+	seed    uint64
+	members []*member
+	control []*client // one per node, for restarts and catch-up probes
+
+	// readers and writers count the goroutines of every process started.
+	readers, writers sync.WaitGroup
+	// probes counts the catch-up probes running; probeCtx ends them all.
+	probes   sync.WaitGroup
+	probeCtx context.Context
+
+	// nemMu guards the nemesis's record, the members' busy flags and
+	// states.
+	nemMu     sync.Mutex
+	nemEvents []NemesisEvent
+	restarts  []*restart
+	states    map[string]string // node id -> paused, down, restarting
 }
 
 // New validates opts, fills in defaults and returns a Cluster ready to Run.
@@ -50,8 +73,8 @@ func New(opts Options) (*Cluster, error) {
 	if opts.Seed == 0 {
 		opts.Seed = time.Now().UnixNano()
 	}
-	part, _ := opts.partitions()
-	return &Cluster{opts: opts, partitions: part}, nil
+	f, _ := opts.faults()
+	return &Cluster{opts: opts, faults: f}, nil
 }
 
 // Options returns the options the cluster runs with, defaults filled in.
@@ -60,6 +83,30 @@ func (c *Cluster) Options() Options { return c.opts }
 func (c *Cluster) setPhase(s string, end int64) {
 	c.phase.Store(&s)
 	c.phaseEnd.Store(end)
+}
+
+// rngFor returns the generator of one random stream of the run: 1 is the
+// workload, 2, 3 and 4 the partition, pause and kill nemeses, 100+i the
+// network as seen from node i's first process (and 100+i+k·2^32 from its
+// k-th restart).
+func (c *Cluster) rngFor(stream uint64) *rand.Rand { return rand.New(rand.NewPCG(c.seed, stream)) }
+
+// runProc starts the goroutines that read p's stdout and write its stdin;
+// inc is the number of earlier processes of the same node.
+func (c *Cluster) runProc(p *proc, inc int) {
+	rng := c.rngFor(uint64(100+p.idx) + uint64(inc)<<32)
+	c.readers.Add(1)
+	go func() {
+		defer c.readers.Done()
+		c.r.readLoop(p.idx, p.stdout, rng)
+		p.stdout.Close()
+		close(p.readDone)
+	}()
+	c.writers.Add(1)
+	go func() {
+		defer c.writers.Done()
+		p.w.run(c.clk)
+	}()
 }
 
 // Run starts the nodes, initializes them, runs the workload, heals, waits out
@@ -83,8 +130,7 @@ func (c *Cluster) Run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	seed := uint64(o.Seed)
-	rngFor := func(stream uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, stream)) }
+	c.ids, c.topo, c.seed = ids, topo, uint64(o.Seed)
 
 	clk := &clock{start: time.Now()}
 	c.clk = clk
@@ -92,14 +138,15 @@ func (c *Cluster) Run(ctx context.Context) (*Result, error) {
 	c.setPhase("starting", 0)
 	span := o.TimeLimit + o.Recovery + 4*o.RPCTimeout + time.Minute
 	r := &router{
-		clk: clk, ids: ids, loss: o.Loss, lat: lat,
+		clk: clk, ids: ids, loss: o.Loss, dup: o.Duplicate, lat: lat,
 		sends:    newSeries(seriesStep, span),
 		badCount: make([]int, n),
+		writers:  make([]atomic.Pointer[nodeWriter], n),
 	}
 	r.sched = scheduler{wake: make(chan struct{}, 1), late: newHist()}
 	c.r = r
 	// Clients c0..c(n-1) set the nodes up; workers follow, worker k bound
-	// to node k mod n.
+	// to node k mod n; then the bench's control clients, one per node.
 	setup := make([]*client, n)
 	workers := make([]*client, o.Concurrency)
 	for i := range setup {
@@ -109,6 +156,16 @@ func (c *Cluster) Run(ctx context.Context) (*Result, error) {
 	for k := range workers {
 		workers[k] = newClient(n+k, k%n, r)
 		r.clients = append(r.clients, workers[k])
+	}
+	c.control = make([]*client, n)
+	for i := range c.control {
+		c.control[i] = newClient(n+len(workers)+i, i, r)
+		c.control[i].control = true
+		r.clients = append(r.clients, c.control[i])
+	}
+	procNode := make([]int, len(r.clients))
+	for _, cl := range r.clients {
+		procNode[cl.num] = cl.node
 	}
 
 	res := &Result{Config: c.config(), SeriesStep: seriesStep.Seconds()}
@@ -123,17 +180,17 @@ func (c *Cluster) Run(ctx context.Context) (*Result, error) {
 
 	// Start every process before any goroutine routes, so that all writers
 	// exist.
-	procs := make([]*proc, 0, n)
-	r.writers = make([]*nodeWriter, n)
+	c.members = make([]*member, 0, n)
 	// stopAll undoes a partial start: no writer or reader runs yet, so
 	// stdin and stdout are closed directly.
 	stopAll := func() {
-		for _, p := range procs {
+		for _, m := range c.members {
+			p := m.current()
 			p.w = nil
 			p.stop(stopGrace)
 			p.stdout.Close()
-			if p.log != nil {
-				p.log.Close()
+			if m.log != nil {
+				m.log.Close()
 			}
 		}
 	}
@@ -155,22 +212,13 @@ func (c *Cluster) Run(ctx context.Context) (*Result, error) {
 			return nil, fmt.Errorf("%w: %w", ErrSetup, err)
 		}
 		p.w = newNodeWriter(p.stdin, &r.stats)
-		r.writers[i] = p.w
-		procs = append(procs, p)
+		r.writers[i].Store(p.w)
+		m := &member{idx: i, id: id, log: logf}
+		m.add(p)
+		c.members = append(c.members, m)
 	}
-	var readers, writersWG sync.WaitGroup
-	for i, p := range procs {
-		readers.Add(1)
-		go func() {
-			defer readers.Done()
-			r.readLoop(i, p.stdout, rngFor(uint64(100+i)))
-			p.stdout.Close()
-		}()
-		writersWG.Add(1)
-		go func() {
-			defer writersWG.Done()
-			p.w.run(clk)
-		}()
+	for _, m := range c.members {
+		c.runProc(m.current(), 0)
 	}
 	stopSched := make(chan struct{})
 	schedDone := make(chan struct{})
@@ -178,30 +226,40 @@ func (c *Cluster) Run(ctx context.Context) (*Result, error) {
 		r.sched.run(r, stopSched)
 		close(schedDone)
 	}()
+	probeCtx, stopProbes := context.WithCancel(ctx)
+	defer stopProbes()
+	c.probeCtx = probeCtx
 	shutdown := func() {
+		stopProbes()
+		c.probes.Wait()
 		c.setPhase("stopping nodes", 0)
 		var wg sync.WaitGroup
-		for _, p := range procs {
+		for _, m := range c.members {
+			p := m.current()
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				// A paused node would ignore the end of its input.
+				if p.w.holdUntil.Load() == maxTime {
+					resumeProcess(p.cmd.Process)
+				}
 				p.stop(stopGrace)
 			}()
 		}
 		wg.Wait()
 		close(stopSched)
 		<-schedDone
-		writersWG.Wait()
-		readers.Wait()
-		for _, p := range procs {
-			if p.log != nil {
-				p.log.Close()
+		c.writers.Wait()
+		c.readers.Wait()
+		for _, m := range c.members {
+			if m.log != nil {
+				m.log.Close()
 			}
 		}
 	}
 
 	// Setup: init, then topology, each node in parallel.
-	h := &history{clk: clk, sf: newSetFull()}
+	h := &history{clk: clk, sf: newSetFull(), procNode: procNode}
 	c.hist = h
 	c.setPhase("init", 0)
 	if err := c.setupAll(ctx, setup, ids, topo); err != nil {
@@ -237,43 +295,42 @@ func (c *Cluster) Run(ctx context.Context) (*Result, error) {
 			}
 		}()
 	}
-	var nemMu sync.Mutex
-	var nemEvents []NemesisEvent
-	nemDone := make(chan struct{})
-	if c.partitions {
+	kinds := c.faultKinds(ctx)
+	var nemWG sync.WaitGroup
+	for _, k := range kinds {
+		nemWG.Add(1)
 		go func() {
-			defer close(nemDone)
-			c.nemesis(ctx, rngFor(2), deadline, &nemMu, &nemEvents)
+			defer nemWG.Done()
+			c.nemesisLoop(ctx, k, deadline)
 		}()
-	} else {
-		close(nemDone)
 	}
 	var nextValue atomic.Int64
 	if o.Rate > 0 {
-		generate(ctx, clk, deadline, o.Rate, rngFor(1), free, queues, &nextValue)
+		generate(ctx, clk, deadline, o.Rate, c.rngFor(1), free, queues, &nextValue)
 	}
 	sleepUntil(ctx, clk, deadline)
 	for _, q := range queues {
 		close(q)
 	}
 	workWG.Wait()
-	<-nemDone
+	nemWG.Wait()
 	workloadEnd := clk.now()
 	sentAtEnd := r.stats.serverSent.Load()
 
-	// Heal, then recover quietly.
-	nemMu.Lock()
-	if c.partitions {
-		r.cut.Store(nil)
-		c.cutDesc.Store(nil)
-		if k := len(nemEvents) - 1; k >= 0 && nemEvents[k].End == 0 {
-			nemEvents[k].End = float64(workloadEnd-t0) / 1e9
+	// Heal (resume paused nodes, restart killed ones), then recover
+	// quietly.
+	for _, k := range kinds {
+		if k.active {
+			k.heal(workloadEnd)
+			k.active = false
 		}
 	}
-	nemMu.Unlock()
 	c.setPhase("recovery", workloadEnd+int64(o.Recovery))
 	sleepUntil(ctx, clk, workloadEnd+int64(o.Recovery))
 	recoveryEnd := clk.now()
+	// Catch-up probes end where the final reads begin.
+	stopProbes()
+	c.probes.Wait()
 
 	// Final reads: one per worker, plus one per node no worker is bound to.
 	c.setPhase("final reads", 0)
@@ -297,7 +354,7 @@ func (c *Cluster) Run(ctx context.Context) (*Result, error) {
 	shutdown()
 
 	cpu1, nodeCPU1 := cpuSeconds()
-	c.collect(res, procs, nemEvents)
+	c.collect(res)
 	res.Bench.CPU, res.Bench.NodeCPU = cpu1-cpu0, nodeCPU1-nodeCPU0
 	res.Phases = Phases{
 		Setup:    float64(setupDone) / 1e9,
@@ -354,39 +411,6 @@ func (c *Cluster) setupAll(ctx context.Context, setup []*client, ids []string, t
 	return do(func(int) []byte { return tf }, replyTopologyOK, "topology", c.opts.RPCTimeout)
 }
 
-// nemesis starts and heals partitions at uniformly random gaps in
-// [0, 2·NemesisInterval) until the deadline, as jepsen's
-// (gen/stagger interval (gen/flip-flop start stop)). A partition still
-// active at the deadline is healed by Run.
-func (c *Cluster) nemesis(ctx context.Context, rng *rand.Rand, deadline int64, mu *sync.Mutex, events *[]NemesisEvent) {
-	r, clk := c.r, c.clk
-	gap := func() int64 { return int64(rng.Float64() * 2 * float64(c.opts.NemesisInterval)) }
-	rel := func(t int64) float64 { return float64(t-c.t0.Load()) / 1e9 }
-	for {
-		at := clk.now() + gap()
-		if at >= deadline || !sleepUntil(ctx, clk, at) {
-			return
-		}
-		kind := PartitionKinds[rng.IntN(len(PartitionKinds))]
-		g := buildGrudge(kind, len(r.ids), rng)
-		desc := g.describe(r.ids)
-		mu.Lock()
-		r.cut.Store(g)
-		c.cutDesc.Store(&desc)
-		*events = append(*events, NemesisEvent{Start: rel(clk.now()), Kind: kind, Description: desc})
-		mu.Unlock()
-		at = clk.now() + gap()
-		if at >= deadline || !sleepUntil(ctx, clk, at) {
-			return
-		}
-		mu.Lock()
-		r.cut.Store(nil)
-		c.cutDesc.Store(nil)
-		(*events)[len(*events)-1].End = rel(clk.now())
-		mu.Unlock()
-	}
-}
-
 // sleepUntil waits until the clock reaches t; it reports false if ctx ended
 // first.
 func sleepUntil(ctx context.Context, clk *clock, t int64) bool {
@@ -409,17 +433,21 @@ func (c *Cluster) config() Config {
 	return Config{
 		Bin: o.Bin, Args: o.Args, Env: o.Env, NodeCount: o.NodeCount, Topology: o.Topology,
 		TimeLimit: o.TimeLimit.Seconds(), Rate: o.Rate, Concurrency: o.Concurrency,
-		Latency: float64(o.Latency) / 1e6, LatencyDist: o.LatencyDist, Loss: o.Loss,
+		Latency: float64(o.Latency) / 1e6, LatencyDist: o.LatencyDist, Loss: o.Loss, Duplicate: o.Duplicate,
 		Nemesis: o.Nemesis, NemesisInterval: o.NemesisInterval.Seconds(),
 		Recovery: o.Recovery.Seconds(), RPCTimeout: o.RPCTimeout.Seconds(), NodeNice: o.NodeNice, Seed: o.Seed,
 	}
 }
 
 // collect fills res from the finished run.
-func (c *Cluster) collect(res *Result, procs []*proc, nem []NemesisEvent) {
+func (c *Cluster) collect(res *Result) {
 	r, h := c.r, c.hist
 	h.mu.Lock()
 	res.Workload = h.sf.results()
+	c.nemMu.Lock()
+	res.Restarts = c.restartResults(&res.Workload)
+	res.Nemesis = append([]NemesisEvent{}, c.nemEvents...)
+	c.nemMu.Unlock()
 	counts := h.counts
 	res.OddReplyCount, res.OddReplies = h.oddCount, h.oddReplies
 	h.mu.Unlock()
@@ -455,7 +483,7 @@ func (c *Cluster) collect(res *Result, procs []*proc, nem []NemesisEvent) {
 	}
 	res.Net = NetResult{All: all, Clients: cli, Servers: srv, ServerTypes: r.typeCounts(),
 		DroppedLoss: st.lossDrops.Load(), DroppedPartition: st.cutDrops.Load(), DroppedDead: st.deadDrops.Load(),
-		StaleReplies: st.staleReplies.Load()}
+		Duplicated: st.duplicated.Load(), ControlMsgs: st.control.Load(), StaleReplies: st.staleReplies.Load()}
 
 	r.badMu.Lock()
 	res.BadLines = append([]BadLine{}, r.bad...)
@@ -466,28 +494,56 @@ func (c *Cluster) collect(res *Result, procs []*proc, nem []NemesisEvent) {
 	r.badMu.Unlock()
 
 	schedErr := newHist()
-	for _, p := range procs {
-		schedErr.merge(p.w.late)
-		nr := NodeResult{ID: p.id, Crashed: p.crashed, ExitCode: p.exitCode, BadLines: badCount[p.idx]}
-		if p.crashed {
-			nr.ExitTime = float64(p.exitTime-c.t0.Load()) / 1e9
+	for _, m := range c.members {
+		procs := m.incarnations()
+		nr := NodeResult{ID: m.id, BadLines: badCount[m.idx], Incarnations: len(procs)}
+		for _, p := range procs {
+			schedErr.merge(p.w.late)
+			if p.killed.Load() {
+				nr.Killed++
+			}
+			if p.crashed && !nr.Crashed {
+				nr.Crashed, nr.ExitCode = true, p.exitCode
+				nr.ExitTime = float64(p.exitTime-c.t0.Load()) / 1e9
+			}
 		}
-		if p.log != nil {
-			nr.Log = filepath.Join("node-logs", p.id+".log")
+		if m.log != nil {
+			nr.Log = filepath.Join("node-logs", m.id+".log")
 		}
 		res.Nodes = append(res.Nodes, nr)
 	}
 	res.Bench = BenchResult{SchedulingError: schedErr.stats(), DispatchError: r.sched.late.stats()}
-	res.Nemesis = append([]NemesisEvent{}, nem...)
+
+	// Values that died with a killed node.
+	res.LostToKills = []int64{}
+	var diedWith []string
+	for _, rr := range res.Restarts {
+		if rr.LostCount > 0 {
+			res.LostToKills = append(res.LostToKills, rr.Lost...)
+			diedWith = append(diedWith, fmt.Sprintf("%s killed at %.2fs took %s", rr.Node, rr.KillS, ednList(rr.Lost, 10)))
+		}
+	}
+	slices.Sort(res.LostToKills)
+	res.LostToKillsCount = len(res.LostToKills)
 
 	// Verdict.
 	var why []string
 	wl := &res.Workload
 	if wl.LostCount > 0 {
-		why = append(why, fmt.Sprintf("%d values lost (set-full): %s", wl.LostCount, ednList(wl.Lost, 10)))
+		reason := fmt.Sprintf("%d values lost (set-full): %s", wl.LostCount, ednList(wl.Lost, 10))
+		if k := countIn(wl.Lost, res.LostToKills); k > 0 {
+			reason += fmt.Sprintf("; %d of them acknowledged by a node that was killed before any other node or later read had them (%s)",
+				k, strings.Join(diedWith, "; "))
+		}
+		why = append(why, reason)
 	}
 	if wl.FinalMissingCount > 0 {
 		why = append(why, fmt.Sprintf("%d acknowledged values missing from a final read: %s", wl.FinalMissingCount, ednList(wl.FinalMissing, 10)))
+	}
+	for _, rr := range res.Restarts {
+		if rr.Error != "" {
+			why = append(why, fmt.Sprintf("restart of %s killed at %.2fs failed: %s", rr.Node, rr.KillS, rr.Error))
+		}
 	}
 	if wl.UnexpectedCount > 0 {
 		why = append(why, fmt.Sprintf("%d unexpected values read (never broadcast): %s", wl.UnexpectedCount, ednList(wl.Unexpected, 10)))
@@ -518,6 +574,17 @@ func (c *Cluster) collect(res *Result, procs []*proc, nem []NemesisEvent) {
 		res.Reasons = []string{}
 	}
 	res.Valid = len(why) == 0
+}
+
+// countIn counts the values of a that b holds; b is sorted.
+func countIn(a, b []int64) int {
+	k := 0
+	for _, v := range a {
+		if _, ok := slices.BinarySearch(b, v); ok {
+			k++
+		}
+	}
+	return k
 }
 
 // writeFiles writes results.json and the plots into the output folder.

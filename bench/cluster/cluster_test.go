@@ -199,8 +199,11 @@ func TestNew_Validates(t *testing.T) {
 		{"missing binary", Options{Bin: filepath.Join(t.TempDir(), "nope")}, ErrNoBinary},
 		{"unknown topology", Options{Bin: flood, Topology: "ring"}, ErrUnknownTopology},
 		{"unknown distribution", Options{Bin: flood, LatencyDist: "normal"}, ErrUnknownLatencyDist},
-		{"unknown nemesis", Options{Bin: flood, Nemesis: "partition,kill"}, ErrUnknownNemesis},
+		{"unknown nemesis", Options{Bin: flood, Nemesis: "partition,clock"}, ErrUnknownNemesis},
+		{"every nemesis", Options{Bin: flood, Nemesis: "partition, pause,kill"}, nil},
 		{"loss of 1", Options{Bin: flood, Loss: 1}, ErrBadOption},
+		{"duplicate of 1", Options{Bin: flood, Duplicate: 1}, ErrBadOption},
+		{"negative duplicate", Options{Bin: flood, Duplicate: -0.1}, ErrBadOption},
 		{"bad env", Options{Bin: flood, Env: []string{"NOVALUE"}}, ErrBadOption},
 		{"defaults", Options{Bin: flood}, nil},
 	}

@@ -13,6 +13,31 @@
 // limit the network heals, the cluster rests for the recovery period, and
 // every client makes one final read.
 //
+// Beyond Maelstrom's faults the bench offers duplication
+// (Options.Duplicate: a message delivered twice, each copy with its own
+// latency), reordering (uniform or exponential latency draws each message's
+// delay on its own, so messages between two nodes overtake each other;
+// constant latency keeps their order), and two nemeses that Maelstrom, whose
+// processes cannot be paused or killed, does not have: pause (SIGSTOP one
+// random node, SIGCONT it later; its input waits in its pipe) and kill
+// (SIGKILL one random node, later start a fresh process with the same id and
+// send it init and the topology again, so that it comes back empty and must
+// catch up from its peers). Messages to a killed node are dropped and its
+// clients time out; its exit is not a crash; its log keeps every
+// incarnation. Every fault runs its own schedule, like the partitions: a
+// gap, the fault, a gap, the heal, each gap uniform in
+// [0, 2·NemesisInterval); faults still active at the time limit are healed
+// (the node resumed or restarted) before the recovery period.
+//
+// After each restart a probe, from a control client of the bench's own,
+// reads the restarted node every 100 ms until it holds every value known
+// anywhere before the kill; the time from the restart to that read is its
+// catch-up time. Probe reads are not workload operations (they are in no
+// history and no msgs-per-op). Values that the killed process acknowledged,
+// that set-full then calls lost (or a final read lacked), and that no read
+// on another node or after the kill ever saw are reported as lost to the
+// kill: the process died between acknowledging and forwarding them.
+//
 // The history is checked with jepsen's set-full rules (lost, never-read,
 // stale, stable-latency quantiles), plus checks that set-full does not make:
 // values read that were never broadcast, acknowledged values missing from a

@@ -69,16 +69,40 @@ type Options struct {
 	// traffic is never delayed. Default 0.
 	Latency time.Duration `json:"latency"`
 	// LatencyDist shapes the delays: constant, uniform or exponential.
-	// Default constant.
+	// Default constant. Constant latency keeps the messages between two
+	// nodes in the order they were sent; uniform and exponential draw each
+	// message's delay independently, so they also reorder messages between
+	// the same pair: they are the way to test reordering (exponential, with
+	// its long tail, the harder one).
 	LatencyDist string `json:"latency_dist"`
 	// Loss is the probability that a server-to-server message is dropped
 	// when sent, in [0, 1). Default 0.
 	Loss float64 `json:"loss"`
-	// Nemesis is a comma-separated list of faults; the only one is
-	// partition. Default none.
+	// Duplicate is the probability that a server-to-server message that
+	// was not lost is delivered twice, in [0, 1). The copy draws its own
+	// latency (so it may arrive first) and meets partitions on its own.
+	// Copies are not sends: they count in recv-count, not in msgs-per-op.
+	// Maelstrom's network never duplicates. Default 0.
+	Duplicate float64 `json:"duplicate"`
+	// Nemesis is a comma-separated list of faults: partition (Maelstrom's
+	// only one), pause and kill (the bench's own; jepsen has them, but
+	// Maelstrom's processes cannot be paused or killed). Each fault runs
+	// its own schedule; pause and kill never hit a node that another pause
+	// or kill holds. Default none.
+	//
+	//   - partition: a random cut of the network (PartitionKinds), healed
+	//     later;
+	//   - pause: one random node is stopped (SIGSTOP) and later resumed
+	//     (SIGCONT); messages to it wait in its stdin pipe meanwhile;
+	//   - kill: one random node is killed (SIGKILL) and later replaced by a
+	//     fresh process with the same id, which gets init (same node_id and
+	//     node_ids) and the topology again and starts empty. Messages to
+	//     the dead node are dropped; its clients time out.
 	Nemesis string `json:"nemesis,omitempty"`
-	// NemesisInterval is the mean time between nemesis actions (start a
-	// partition, heal it). Default 10 s.
+	// NemesisInterval is the mean time between nemesis actions of each
+	// fault (start a partition, heal it; pause a node, resume it; kill a
+	// node, restart it): every gap is uniform in [0, 2·NemesisInterval).
+	// Default 10 s.
 	NemesisInterval time.Duration `json:"nemesis_interval"`
 
 	// Recovery is the quiet period after healing and before the final
@@ -185,6 +209,8 @@ func (o *Options) validate() error {
 		return fmt.Errorf("%w: latency %v", ErrBadOption, o.Latency)
 	case o.Loss < 0 || o.Loss >= 1:
 		return fmt.Errorf("%w: loss %v not in [0, 1)", ErrBadOption, o.Loss)
+	case o.Duplicate < 0 || o.Duplicate >= 1:
+		return fmt.Errorf("%w: duplicate %v not in [0, 1)", ErrBadOption, o.Duplicate)
 	case o.NemesisInterval < 0:
 		return fmt.Errorf("%w: nemesis interval %v", ErrBadOption, o.NemesisInterval)
 	case o.NodeNice > 19:
@@ -198,8 +224,12 @@ func (o *Options) validate() error {
 	if _, err := newLatency(o.LatencyDist, o.Latency); err != nil {
 		return fmt.Errorf("%w: %q", err, o.LatencyDist)
 	}
-	if _, err := o.partitions(); err != nil {
+	f, err := o.faults()
+	if err != nil {
 		return err
+	}
+	if f.pause && !canPause {
+		return fmt.Errorf("%w: the pause nemesis needs SIGSTOP and SIGCONT (Unix)", ErrBadOption)
 	}
 	for _, kv := range o.Env {
 		if !strings.Contains(kv, "=") {
@@ -209,17 +239,29 @@ func (o *Options) validate() error {
 	return nil
 }
 
-// partitions reports whether the nemesis includes partitions.
-func (o *Options) partitions() (bool, error) {
-	on := false
-	for _, f := range strings.Split(o.Nemesis, ",") {
-		switch strings.TrimSpace(f) {
+// faultSet says which faults the nemesis injects.
+type faultSet struct{ partition, pause, kill bool }
+
+func (f faultSet) any() bool { return f.partition || f.pause || f.kill }
+
+// NemesisFaults lists the faults Options.Nemesis may name.
+var NemesisFaults = []string{"partition", "pause", "kill"}
+
+// faults parses Options.Nemesis.
+func (o *Options) faults() (faultSet, error) {
+	var f faultSet
+	for _, name := range strings.Split(o.Nemesis, ",") {
+		switch strings.TrimSpace(name) {
 		case "":
 		case "partition":
-			on = true
+			f.partition = true
+		case "pause":
+			f.pause = true
+		case "kill":
+			f.kill = true
 		default:
-			return false, fmt.Errorf("%w: %q", ErrUnknownNemesis, f)
+			return faultSet{}, fmt.Errorf("%w: %q", ErrUnknownNemesis, name)
 		}
 	}
-	return on, nil
+	return f, nil
 }

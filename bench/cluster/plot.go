@@ -15,6 +15,9 @@ var (
 	colorLost      = color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}
 	colorRate      = color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff}
 	colorPartition = color.NRGBA{R: 0xe9, G: 0xc8, B: 0x60, A: 0x60}
+	colorPause     = color.NRGBA{R: 0x60, G: 0x9c, B: 0xe9, A: 0x50}
+	colorKill      = color.NRGBA{R: 0xe9, G: 0x60, B: 0x60, A: 0x50}
+	colorCatchUp   = color.NRGBA{R: 0xe9, G: 0x60, B: 0x60, A: 0x20}
 	colorRecovery  = color.NRGBA{R: 0xa0, G: 0xa0, B: 0xa0, A: 0x40}
 )
 
@@ -30,14 +33,36 @@ func shade(p *plot.Plot, x0, x1, ymax float64, c color.Color) error {
 	return nil
 }
 
-// shadePhases marks the partitions and the recovery period.
+// shadePhases marks the faults (partitions, paused nodes, killed nodes
+// until their restart, then until they caught up) and the recovery period.
 func shadePhases(p *plot.Plot, res *Result, ymax float64) error {
-	for i, ev := range res.Nemesis {
-		if err := shade(p, ev.Start, ev.End, ymax, colorPartition); err != nil {
+	colors := map[string]color.Color{"partition": colorPartition, "pause": colorPause, "kill": colorKill}
+	labels := map[string]string{"partition": "partition", "pause": "node paused", "kill": "node killed"}
+	seen := map[string]bool{}
+	for _, ev := range res.Nemesis {
+		col, ok := colors[ev.Fault]
+		if !ok {
+			col = colorPartition
+		}
+		if err := shade(p, ev.Start, ev.End, ymax, col); err != nil {
 			return err
 		}
-		if i == 0 {
-			p.Legend.Add("partition", legendBox{colorPartition})
+		if !seen[ev.Fault] {
+			seen[ev.Fault] = true
+			p.Legend.Add(labels[ev.Fault], legendBox{col})
+		}
+	}
+	for _, rr := range res.Restarts {
+		end := rr.CatchUp
+		if rr.Error != "" || !rr.CaughtUp || end <= 0 {
+			continue
+		}
+		if err := shade(p, rr.RestartS, rr.RestartS+end, ymax, colorCatchUp); err != nil {
+			return err
+		}
+		if !seen["catch-up"] {
+			seen["catch-up"] = true
+			p.Legend.Add("restarted node catching up", legendBox{colorCatchUp})
 		}
 	}
 	if res.Phases.Recovery > 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -19,10 +20,16 @@ type proc struct {
 	stdout *os.File
 	log    *os.File
 	w      *nodeWriter
+	// started is when the process was started, clock ns.
+	started int64
+	// readDone is closed when the reader goroutine has routed the last
+	// line the process printed.
+	readDone chan struct{}
 
 	// stopping is set before the bench ends the process; an exit before
-	// that is a crash.
+	// that is a crash. killed is set when the kill nemesis ended it.
 	stopping atomic.Bool
+	killed   atomic.Bool
 	// done is closed when the process has exited; the fields below are
 	// written before and read after that.
 	done     chan struct{}
@@ -67,7 +74,8 @@ func startProc(o *Options, idx int, id string, log *os.File, clk *clock) (*proc,
 	outW.Close()
 	// Failing to lower the priority only makes the bench less precise.
 	_ = lowerPriority(cmd, o.NodeNice)
-	p := &proc{idx: idx, id: id, cmd: cmd, stdin: inW, stdout: outR, log: log, done: make(chan struct{})}
+	p := &proc{idx: idx, id: id, cmd: cmd, stdin: inW, stdout: outR, log: log, started: clk.now(),
+		done: make(chan struct{}), readDone: make(chan struct{})}
 	go func() {
 		err := cmd.Wait()
 		p.exitTime = clk.now()
@@ -79,6 +87,55 @@ func startProc(o *Options, idx int, id string, log *os.File, clk *clock) (*proc,
 		close(p.done)
 	}()
 	return p, nil
+}
+
+// kill ends the process at once (SIGKILL) for the kill nemesis, which is
+// not a crash, and waits until it has exited.
+func (p *proc) kill() {
+	p.stopping.Store(true)
+	p.killed.Store(true)
+	p.cmd.Process.Kill()
+	<-p.done
+}
+
+// member is one node id's seat in the cluster: every process that ran as
+// it, the current one last.
+type member struct {
+	idx int
+	id  string
+	log *os.File // shared by every incarnation, which append to it
+
+	mu    sync.Mutex
+	procs []*proc
+
+	// busy is set while a pause or kill holds the node; the nemesis's
+	// fault lock guards it.
+	busy bool
+	// probeStop ends the catch-up probe of the current incarnation, and
+	// probeDone is closed when it has ended; both are nil when none runs.
+	// Only the kill nemesis and Run touch them.
+	probeStop func()
+	probeDone chan struct{}
+}
+
+// current returns the process running as the member now.
+func (m *member) current() *proc {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.procs[len(m.procs)-1]
+}
+
+// incarnations returns every process that ran as the member.
+func (m *member) incarnations() []*proc {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]*proc(nil), m.procs...)
+}
+
+func (m *member) add(p *proc) {
+	m.mu.Lock()
+	m.procs = append(m.procs, p)
+	m.mu.Unlock()
 }
 
 // errStopTimeout means a node ignored the end of its input and was killed.

@@ -72,6 +72,9 @@ func (c *Cluster) progressLine(now int64, rate float64) string {
 	if d := c.cutDesc.Load(); d != nil {
 		cut = *d
 	}
+	if d := c.faultDesc.Load(); d != nil {
+		cut += " | " + *d
+	}
 	line := fmt.Sprintf("[%s] ops %d (%d not ok) | %.0f srv msg/s | lost: ? | net: %s", clock, ops, bad, rate, cut)
 	if len(line) > progressWidth {
 		line = line[:progressWidth-3] + "..."

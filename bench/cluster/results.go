@@ -17,8 +17,9 @@ type Result struct {
 	// Config is the run's configuration, durations in seconds.
 	Config Config `json:"config"`
 	// Valid is true when no value was lost or missing from a final read, no
-	// unexpected value was read, no node crashed and every stdout line was a
-	// valid message; Reasons says what failed otherwise.
+	// unexpected value was read, no node crashed, every killed node
+	// restarted and every stdout line was a valid message; Reasons says
+	// what failed otherwise.
 	Valid   bool     `json:"valid"`
 	Reasons []string `json:"reasons"`
 	// Workload is the set-full checker's report.
@@ -37,8 +38,19 @@ type Result struct {
 	// a few.
 	OddReplyCount int      `json:"odd_reply_count"`
 	OddReplies    []string `json:"odd_replies"`
-	// Nemesis lists the partitions, in seconds since the workload began.
+	// Nemesis lists the faults (partitions, pauses, kills), in seconds
+	// since the workload began, in the order they started.
 	Nemesis []NemesisEvent `json:"nemesis"`
+	// Restarts reports each kill and the restart that followed: how long
+	// the fresh process took to catch up, and what died with the killed
+	// one.
+	Restarts []RestartResult `json:"restarts"`
+	// LostToKills lists, in increasing order, the values lost because a
+	// node died between acknowledging and forwarding them: every
+	// RestartResult's Lost. They are among the workload's lost or
+	// final-missing values.
+	LostToKillsCount int     `json:"lost_to_kills_count"`
+	LostToKills      []int64 `json:"lost_to_kills"`
 	// Bench reports the bench's own timing accuracy.
 	Bench BenchResult `json:"bench"`
 	// Phases gives how long each phase took, in seconds.
@@ -65,6 +77,7 @@ type Config struct {
 	Latency         float64  `json:"latency_ms"`
 	LatencyDist     string   `json:"latency_dist"`
 	Loss            float64  `json:"loss"`
+	Duplicate       float64  `json:"duplicate"`
 	Nemesis         string   `json:"nemesis"`
 	NemesisInterval float64  `json:"nemesis_interval_s"`
 	Recovery        float64  `json:"recovery_s"`
@@ -89,6 +102,8 @@ type OpStats struct {
 
 // NetStats counts messages of one class. MsgCount equals SendCount: every
 // message sent is counted once, whether it was delivered or dropped.
+// RecvCount counts deliveries, the copies made by Options.Duplicate
+// included.
 type NetStats struct {
 	SendCount int64   `json:"send_count"`
 	RecvCount int64   `json:"recv_count"`
@@ -112,6 +127,13 @@ type NetResult struct {
 	DroppedLoss      int64 `json:"dropped_loss"`
 	DroppedPartition int64 `json:"dropped_partition"`
 	DroppedDead      int64 `json:"dropped_dead"`
+	// Duplicated counts the extra copies of server messages delivered by
+	// Options.Duplicate (each is one more recv, not one more send).
+	Duplicated int64 `json:"duplicated"`
+	// ControlMsgs counts the bench's own messages, in both directions,
+	// that are not workload traffic and so are in no class above: the
+	// catch-up probe reads and the init and topology of restarted nodes.
+	ControlMsgs int64 `json:"control_msgs"`
 	// ServerMsgsPerSec is server messages sent per second of workload.
 	ServerMsgsPerSec float64 `json:"server_msgs_per_s"`
 	// StaleReplies counts replies that arrived after their request had
@@ -119,22 +141,92 @@ type NetResult struct {
 	StaleReplies int64 `json:"stale_replies"`
 }
 
-// NodeResult describes one node process.
+// NodeResult describes one node: the processes that ran as it. A process
+// that exited before the bench ended it crashed (ExitCode and ExitTime are
+// the first crash's); one the kill nemesis ended did not.
 type NodeResult struct {
 	ID       string  `json:"id"`
 	Crashed  bool    `json:"crashed"`
 	ExitCode int     `json:"exit_code"`
 	ExitTime float64 `json:"exit_s,omitempty"`
 	BadLines int     `json:"bad_lines"`
-	Log      string  `json:"log,omitempty"`
+	// Incarnations counts the processes (1 + restarts); Killed those the
+	// kill nemesis ended.
+	Incarnations int `json:"incarnations"`
+	Killed       int `json:"killed"`
+	// Log is the node's stderr, every incarnation appended in turn.
+	Log string `json:"log,omitempty"`
 }
 
-// NemesisEvent is one partition, from its start to its heal.
+// NemesisEvent is one fault, from its start to its heal: a partition until
+// it heals, a pause until the node is resumed, a kill until the fresh
+// process starts.
 type NemesisEvent struct {
-	Start       float64 `json:"start_s"`
-	End         float64 `json:"end_s"`
-	Kind        string  `json:"kind"`
-	Description string  `json:"description"`
+	Start float64 `json:"start_s"`
+	End   float64 `json:"end_s"`
+	// Fault is partition, pause or kill.
+	Fault string `json:"fault"`
+	// Kind is the partition's kind (see PartitionKinds), or pause or kill.
+	Kind string `json:"kind"`
+	// Node is the node paused or killed.
+	Node        string `json:"node,omitempty"`
+	Description string `json:"description"`
+}
+
+// RestartResult reports one kill and the restart that followed. Times are
+// seconds since the workload started, or milliseconds after the restart.
+//
+// The catch-up probe is a read that the bench sends to the restarted node
+// every 100 ms, from a control client of its own (not a workload
+// operation), until the node holds every value known anywhere before the
+// kill (every value acknowledged to a client, or seen by a read, by then:
+// the target). It ends at that read, at the next kill of the same node, or
+// when the final reads begin. Target values that the workload lost (set-full
+// lost, or missing from a final read) cannot come back; a node holding all
+// the others has caught up.
+type RestartResult struct {
+	Node  string  `json:"node"`
+	KillS float64 `json:"kill_s"`
+	// RestartS is when the fresh process started; ReadyMs when it had
+	// answered init and topology.
+	RestartS float64 `json:"restart_s"`
+	ReadyMs  float64 `json:"ready_ms"`
+	// Error says why the restart failed; the node then stays down.
+	Error string `json:"error,omitempty"`
+	// TargetCount is how many values the probe waits for.
+	TargetCount int `json:"target_count"`
+	// Probes counts the probe reads answered; FirstReadMs is when the first
+	// one came back.
+	Probes      int     `json:"probes"`
+	FirstReadMs float64 `json:"first_read_ms"`
+	// CaughtUp says whether a probe read held every target value that the
+	// workload did not lose, and CatchUp (s) how long after the restart the
+	// first such read came back.
+	CaughtUp bool    `json:"caught_up"`
+	CatchUp  float64 `json:"catch_up_s"`
+	// Missing lists the target values the last probe read lacked (with
+	// CaughtUp, all of them lost values), MissingLost how many of them the
+	// workload lost.
+	Missing     []int64 `json:"missing"`
+	MissingLost int     `json:"missing_lost"`
+	// KilledAgain says the node was killed again before it caught up.
+	KilledAgain bool `json:"killed_again,omitempty"`
+	// AckedCount counts the broadcasts the killed process acknowledged.
+	AckedCount int `json:"acked_count"`
+	// Lost lists the values that died with the killed process: it
+	// acknowledged them, set-full calls them lost (or a final read lacked
+	// them), no read on another node ever saw them and no read invoked
+	// after the kill did: the process died between acknowledging and
+	// forwarding them.
+	LostCount int     `json:"lost_count"`
+	Lost      []int64 `json:"lost"`
+	// LostWindowMs is the longest time between the acknowledgement of a
+	// lost value and the kill: how long the node held a value it had
+	// acknowledged before forwarding it.
+	LostWindowMs float64 `json:"lost_window_ms"`
+	// ProbeMissing is how many target values each answered probe read
+	// lacked, in order, 100 ms apart (more when a read was slow).
+	ProbeMissing []int `json:"probe_missing"`
 }
 
 // BenchResult reports how accurately the bench delivered messages.
@@ -185,8 +277,12 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	if nem == "" {
 		nem = "none"
 	}
-	fmt.Fprintf(&b, "%d nodes (%s), %gs at %g req/s, %d clients, latency %gms %s, loss %g, nemesis %s, seed %d\n",
-		c.NodeCount, c.Topology, c.TimeLimit, c.Rate, c.Concurrency, c.Latency, c.LatencyDist, c.Loss, nem, c.Seed)
+	dup := ""
+	if c.Duplicate > 0 {
+		dup = fmt.Sprintf(", duplicate %g", c.Duplicate)
+	}
+	fmt.Fprintf(&b, "%d nodes (%s), %gs at %g req/s, %d clients, latency %gms %s, loss %g%s, nemesis %s, seed %d\n",
+		c.NodeCount, c.Topology, c.TimeLimit, c.Rate, c.Concurrency, c.Latency, c.LatencyDist, c.Loss, dup, nem, c.Seed)
 	bc, rd := r.Stats.ByF["broadcast"], r.Stats.ByF["read"]
 	fmt.Fprintf(&b, " :stats    {:count %d, :ok-count %d, :fail-count %d, :info-count %d,\n", r.Stats.Count, r.Stats.OKCount, r.Stats.FailCount, r.Stats.InfoCount)
 	fmt.Fprintf(&b, "            :broadcast {:count %d, :ok-count %d, :info-count %d}, :read {:count %d, :ok-count %d, :fail-count %d}}\n",
@@ -194,8 +290,8 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	s := r.Net.Servers
 	fmt.Fprintf(&b, " :net      {:servers {:send-count %d, :recv-count %d, :msg-count %d, :msgs-per-op %.4g}}\n",
 		s.SendCount, s.RecvCount, s.MsgCount, s.MsgsPerOp)
-	fmt.Fprintf(&b, "           bytes-per-op %.0f, %.0f server msgs/s; dropped: %d by loss, %d by partitions\n",
-		s.BytesPerOp, r.Net.ServerMsgsPerSec, r.Net.DroppedLoss, r.Net.DroppedPartition)
+	fmt.Fprintf(&b, "           bytes-per-op %.0f, %.0f server msgs/s; dropped: %d by loss, %d by partitions, %d to dead nodes; %d duplicated\n",
+		s.BytesPerOp, r.Net.ServerMsgsPerSec, r.Net.DroppedLoss, r.Net.DroppedPartition, r.Net.DroppedDead, r.Net.Duplicated)
 	if len(r.Net.ServerTypes) > 0 {
 		types := make([]string, 0, len(r.Net.ServerTypes))
 		for t := range r.Net.ServerTypes {
@@ -224,8 +320,24 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	fmt.Fprintf(&b, " bench     scheduling error p50 %.3f ms, p99 %.3f ms, max %.1f ms over %d deliveries (heap dispatch p99 %.3f ms)\n",
 		se.P50, se.P99, se.Max, se.Count, r.Bench.DispatchError.P99)
 	fmt.Fprintf(&b, "           CPU: bench %.1fs, nodes %.1fs\n", r.Bench.CPU, r.Bench.NodeCPU)
-	fmt.Fprintf(&b, " phases    setup %.1fs, workload %.1fs, recovery %.1fs, final reads %.2fs; %d partitions\n",
-		r.Phases.Setup, r.Phases.Workload, r.Phases.Recovery, r.Phases.Final, len(r.Nemesis))
+	faults := map[string]int{}
+	for _, ev := range r.Nemesis {
+		faults[ev.Fault]++
+	}
+	fmt.Fprintf(&b, " phases    setup %.1fs, workload %.1fs, recovery %.1fs, final reads %.2fs; %d partitions, %d pauses, %d kills\n",
+		r.Phases.Setup, r.Phases.Workload, r.Phases.Recovery, r.Phases.Final, faults["partition"], faults["pause"], faults["kill"])
+	for _, ev := range r.Nemesis {
+		if ev.Fault == "pause" {
+			fmt.Fprintf(&b, " pause     %s stopped at %.2fs for %.2fs\n", ev.Node, ev.Start, ev.End-ev.Start)
+		}
+	}
+	for _, rr := range r.Restarts {
+		b.WriteString(rr.summary())
+	}
+	if len(r.Restarts) > 0 {
+		fmt.Fprintf(&b, "           lost to kills (acknowledged, then the node died before forwarding): %d %s of %d lost\n",
+			r.LostToKillsCount, ednList(r.LostToKills, 12), r.Workload.LostCount)
+	}
 	if r.Valid {
 		b.WriteString("VALID: no value lost, no node crashed, no bad output\n")
 	} else {
@@ -239,6 +351,35 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// summary is the restart's line in the printed summary.
+func (rr *RestartResult) summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, " kill      %s at %.2fs, ", rr.Node, rr.KillS)
+	if rr.Error != "" {
+		fmt.Fprintf(&b, "restart failed: %s\n", rr.Error)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "restarted at %.2fs (ready +%.0fms, first read +%.0fms): ", rr.RestartS, rr.ReadyMs, rr.FirstReadMs)
+	switch {
+	case rr.CaughtUp && len(rr.Missing) == 0:
+		fmt.Fprintf(&b, "caught up with %d values in %.2fs", rr.TargetCount, rr.CatchUp)
+	case rr.CaughtUp:
+		fmt.Fprintf(&b, "caught up with %d of %d values in %.2fs (the other %d were lost: %s)",
+			rr.TargetCount-len(rr.Missing), rr.TargetCount, rr.CatchUp, len(rr.Missing), ednList(rr.Missing, 8))
+	case rr.KilledAgain:
+		fmt.Fprintf(&b, "killed again before catching up with %d values (%d missing)", rr.TargetCount, len(rr.Missing))
+	default:
+		fmt.Fprintf(&b, "never caught up with %d values: %d missing %s, %d of them lost",
+			rr.TargetCount, len(rr.Missing), ednList(rr.Missing, 8), rr.MissingLost)
+	}
+	fmt.Fprintf(&b, " (%d probes); acked %d, lost with it %d %s", rr.Probes, rr.AckedCount, rr.LostCount, ednList(rr.Lost, 8))
+	if rr.LostCount > 0 {
+		fmt.Fprintf(&b, ", acknowledged at most %.0f ms before the kill", rr.LostWindowMs)
+	}
+	b.WriteString("\n")
+	return b.String()
 }
 
 func ednList(vals []int64, limit int) string {

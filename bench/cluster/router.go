@@ -78,6 +78,12 @@ type netCounters struct {
 	clientSent, clientRecv              atomic.Int64
 	clientBytes                         atomic.Int64
 	staleReplies                        atomic.Int64
+	// duplicated counts the extra copies delivered by Options.Duplicate.
+	duplicated atomic.Int64
+	// control counts the bench's own messages to and from nodes that are
+	// not workload traffic (catch-up probes, and init and topology of
+	// restarted nodes), in both directions.
+	control atomic.Int64
 }
 
 // BadLine is a line a node printed on stdout that is not a valid message.
@@ -89,16 +95,19 @@ type BadLine struct {
 }
 
 // router is the simulated network. Node stdout readers call route; messages
-// between servers get loss, latency (through the scheduler) and partitions;
-// messages to clients go to the client at once. Everything in router is safe
-// for concurrent use.
+// between servers get loss, duplication, latency (through the scheduler) and
+// partitions; messages to clients go to the client at once. Everything in
+// router is safe for concurrent use.
 type router struct {
-	clk     *clock
-	ids     []string
-	loss    float64
-	lat     latency
-	cut     atomic.Pointer[grudge]
-	writers []*nodeWriter
+	clk  *clock
+	ids  []string
+	loss float64
+	dup  float64
+	lat  latency
+	cut  atomic.Pointer[grudge]
+	// writers holds each node's current stdin writer; a restarted node's
+	// new process replaces its dead one's.
+	writers []atomic.Pointer[nodeWriter]
 	clients []*client // by client number; fixed before nodes start
 	sched   scheduler
 	stats   netCounters
@@ -254,13 +263,20 @@ func (r *router) route(node int, line []byte, rng *rand.Rand) {
 			r.stats.lossDrops.Add(1)
 			return
 		}
-		b := getBuf()
-		*b = append(append(*b, line...), '\n')
-		m := msg{due: now + r.lat.draw(rng), src: int32(src), dst: int32(dst), buf: b}
-		if m.due <= now+earlyWindow {
-			r.deliver(m)
-		} else {
-			r.sched.push(m)
+		copies := 1
+		if r.dup > 0 && rng.Float64() < r.dup {
+			r.stats.duplicated.Add(1)
+			copies = 2
+		}
+		for range copies {
+			b := getBuf()
+			*b = append(append(*b, line...), '\n')
+			m := msg{due: now + r.lat.draw(rng), src: int32(src), dst: int32(dst), buf: b}
+			if m.due <= now+earlyWindow {
+				r.deliver(m)
+			} else {
+				r.sched.push(m)
+			}
 		}
 		return
 	}
@@ -270,9 +286,13 @@ func (r *router) route(node int, line []byte, rng *rand.Rand) {
 		r.badLine(node, line, errors.New(ErrBadMessage.Error()+": unknown dest "+strconv.Quote(string(env.dest))))
 		return
 	}
-	r.stats.clientSent.Add(1)
-	r.stats.clientRecv.Add(1)
-	r.stats.clientBytes.Add(int64(len(line) + 1))
+	if c.control {
+		r.stats.control.Add(1)
+	} else {
+		r.stats.clientSent.Add(1)
+		r.stats.clientRecv.Add(1)
+		r.stats.clientBytes.Add(int64(len(line) + 1))
+	}
 	rep := env.rep
 	if !env.hasRep {
 		if rep, err = parseReply(env.body, vals[:0]); err != nil {
@@ -296,16 +316,24 @@ func (r *router) deliver(m msg) {
 		return
 	}
 	r.stats.serverRecv.Add(1)
-	r.writers[m.dst].enqueue(m)
+	r.writers[m.dst].Load().enqueue(m)
 }
 
-// sendFromClient queues a client request for node; client traffic has no
-// latency, loss or partitions.
-func (r *router) sendFromClient(node int, b *[]byte) {
-	r.stats.clientSent.Add(1)
-	r.stats.clientRecv.Add(1)
-	r.stats.clientBytes.Add(int64(len(*b)))
-	r.writers[node].enqueue(msg{due: r.clk.now(), src: -1, dst: int32(node), buf: b})
+// sendFromClient queues a request of client c for its node, or for w when w
+// is not nil (the writer of a restarted node, not yet published); client
+// traffic has no latency, loss or partitions.
+func (r *router) sendFromClient(c *client, b *[]byte, w *nodeWriter) {
+	if c.control {
+		r.stats.control.Add(1)
+	} else {
+		r.stats.clientSent.Add(1)
+		r.stats.clientRecv.Add(1)
+		r.stats.clientBytes.Add(int64(len(*b)))
+	}
+	if w == nil {
+		w = r.writers[c.node].Load()
+	}
+	w.enqueue(msg{due: r.clk.now(), src: -1, dst: int32(c.node), buf: b})
 }
 
 // earlyWindow is how early the scheduler may release a message. Go's timers
@@ -418,6 +446,11 @@ type nodeWriter struct {
 	w      io.WriteCloser
 	// late records |write time − due time|; only run touches it.
 	late *hist
+	// holdUntil: lines due before it are not counted in late. The pause
+	// nemesis sets it to the maximum while the node is stopped and to the
+	// time of its resumption after: lines that waited for a stopped node
+	// measure the fault, not the bench.
+	holdUntil atomic.Int64
 	// dead is set once a write fails (the node exited).
 	dead  bool
 	stats *netCounters
@@ -479,7 +512,9 @@ func (w *nodeWriter) run(clk *clock) {
 			now := clk.now()
 			for i := range batch {
 				m := &batch[i]
-				w.late.record(absNs(now - m.due))
+				if m.due >= w.holdUntil.Load() {
+					w.late.record(absNs(now - m.due))
+				}
 				if w.dead {
 					w.stats.deadDrops.Add(1)
 				} else if _, err := bw.Write(*m.buf); err != nil {

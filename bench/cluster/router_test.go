@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -46,14 +47,15 @@ func newTestNet(t *testing.T, n int, lat latency, loss float64) *testNet {
 	clk := &clock{start: time.Now()}
 	ids := NodeIDs(n)
 	tn := &testNet{stop: make(chan struct{})}
-	tn.r = &router{clk: clk, ids: ids, lat: lat, loss: loss, sends: newSeries(time.Second, time.Minute), badCount: make([]int, n)}
+	tn.r = &router{clk: clk, ids: ids, lat: lat, loss: loss, sends: newSeries(time.Second, time.Minute), badCount: make([]int, n),
+		writers: make([]atomic.Pointer[nodeWriter], n)}
 	tn.r.sched = scheduler{wake: make(chan struct{}, 1), late: newHist()}
 	tn.r.clients = []*client{newClient(0, 0, tn.r)}
-	for range ids {
+	for i := range ids {
 		in := &memStdin{}
 		tn.stdins = append(tn.stdins, in)
 		w := newNodeWriter(in, &tn.r.stats)
-		tn.r.writers = append(tn.r.writers, w)
+		tn.r.writers[i].Store(w)
 		tn.wg.Add(1)
 		go func() {
 			defer tn.wg.Done()
@@ -67,8 +69,8 @@ func newTestNet(t *testing.T, n int, lat latency, loss float64) *testNet {
 	}()
 	t.Cleanup(func() {
 		close(tn.stop)
-		for _, w := range tn.r.writers {
-			w.close()
+		for i := range tn.r.writers {
+			tn.r.writers[i].Load().close()
 		}
 		tn.wg.Wait()
 	})
@@ -114,10 +116,11 @@ func TestRouter_ClientsAreNeverCut(t *testing.T) {
 	// Everyone isolated from everyone.
 	tn.r.cut.Store(complete(2, "all", [][]int{{0}, {1}}))
 	c := tn.r.clients[0]
+	c.node = 1
 	c.expect.Store(7)
 	b := getBuf()
 	*b = append(*b, `{"src":"c0","dest":"n1","body":{"type":"read","msg_id":7}}`+"\n"...)
-	tn.r.sendFromClient(1, b)
+	tn.r.sendFromClient(c, b, nil)
 	tn.r.route(1, []byte(`{"src": "n1", "dest": "c0", "body": {"type": "read_ok", "messages": [1, 2], "in_reply_to": 7}}`), rng)
 	select {
 	case rep := <-c.replies:

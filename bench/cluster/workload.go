@@ -20,11 +20,14 @@ func newStoppedTimer() *time.Timer {
 
 // client is one Maelstrom client: it has an id c<k>, is bound to one node
 // and runs one request at a time. Only the goroutine that owns the client
-// calls call; node readers call offer.
+// calls call, send and await; node readers call offer.
 type client struct {
-	id      string
-	num     int // k in c<k>
-	node    int
+	id   string
+	num  int // k in c<k>
+	node int
+	// control marks the bench's own clients (catch-up probes, restarts),
+	// whose traffic is counted apart from the workload's.
+	control bool
 	r       *router
 	nextID  int64
 	expect  atomic.Int64 // msg_id awaited, 0 when none
@@ -56,6 +59,12 @@ func (c *client) offer(rep reply) bool {
 // call sends a request whose body members (without msg_id) are in fields
 // and waits for the reply. ok is false on timeout or cancellation.
 func (c *client) call(ctx context.Context, fields []byte, timeout time.Duration) (rep reply, ok bool) {
+	return c.await(ctx, c.send(fields, nil), timeout)
+}
+
+// send sends a request whose body members (without msg_id) are in fields,
+// through w when it is not nil, and returns its msg_id; await must follow.
+func (c *client) send(fields []byte, w *nodeWriter) int64 {
 	c.nextID++
 	id := c.nextID
 	// Drop a late reply to an earlier request, if one slipped in.
@@ -76,7 +85,13 @@ func (c *client) call(ctx context.Context, fields []byte, timeout time.Duration)
 	buf = append(buf, "}}\n"...)
 	*b = buf
 	c.expect.Store(id)
-	c.r.sendFromClient(c.node, b)
+	c.r.sendFromClient(c, b, w)
+	return id
+}
+
+// await waits for the reply to request id. ok is false on timeout or
+// cancellation.
+func (c *client) await(ctx context.Context, id int64, timeout time.Duration) (rep reply, ok bool) {
 	c.timer.Reset(timeout)
 	defer func() {
 		c.timer.Stop()
@@ -104,12 +119,14 @@ var definiteCodes = map[int64]bool{1: true, 10: true, 11: true, 12: true, 14: tr
 // history records events in index order and feeds the checker as they
 // happen. All methods are safe for concurrent use.
 type history struct {
-	mu     sync.Mutex
-	clk    *clock
-	t0     int64
-	next   int64
-	sf     *setFull
-	counts [2][4]int // by OpF, OpType
+	mu   sync.Mutex
+	clk  *clock
+	t0   int64
+	next int64
+	sf   *setFull
+	// procNode maps a client number to the node it is bound to.
+	procNode []int
+	counts   [2][4]int // by OpF, OpType
 	// errors keeps a few odd replies for the report.
 	oddReplies []string
 	oddCount   int
@@ -136,13 +153,31 @@ func (h *history) complete(inv *Event, t OpType, rep *reply, odd string) {
 	if rep != nil {
 		done.Values, done.BadValues = rep.values, rep.badValues
 	}
-	h.sf.complete(inv, &done)
+	node := -1
+	if inv.Process >= 0 && inv.Process < len(h.procNode) {
+		node = h.procNode[inv.Process]
+	}
+	h.sf.completeOn(inv, &done, node)
 	if odd != "" {
 		h.oddCount++
 		if len(h.oddReplies) < 20 {
 			h.oddReplies = append(h.oddReplies, odd)
 		}
 	}
+}
+
+// knownBefore returns, in increasing order, the values known (acknowledged,
+// or seen by a read) at t, in ns since the workload started.
+func (h *history) knownBefore(t int64) []int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []int64
+	for v := range h.sf.elems {
+		if e := &h.sf.elems[v]; e.attempted && e.knownIndex >= 0 && e.knownTime <= t {
+			out = append(out, int64(v))
+		}
+	}
+	return out
 }
 
 // runOp performs one operation on client c and records it. final marks the

@@ -4,6 +4,19 @@
 //	go run ./bench/cmd/cluster -bin ./bin/node -node-count 25 -time-limit 20 \
 //	    -rate 100 -latency 100 -nemesis partition
 //
+// Beyond Maelstrom's faults (loss, latency, partitions), the bench can
+// duplicate messages (-duplicate P), reorder them (-latency-dist uniform or
+// exponential draw each message's delay on its own, so messages between
+// the same two nodes overtake each other; constant keeps their order), pause
+// nodes (-nemesis pause: SIGSTOP, later SIGCONT) and kill them (-nemesis
+// kill: SIGKILL, later a fresh process with the same id and a new init,
+// which must catch up from its peers; the summary says how long that took
+// and which acknowledged values died with the killed process):
+//
+//	go run ./bench/cmd/cluster -bin ./bin/node -time-limit 20 -rate 20 \
+//	    -duplicate 0.2 -latency 50 -latency-dist exponential -loss 0.1 \
+//	    -nemesis partition,pause,kill
+//
 // Flags follow Maelstrom's names where Maelstrom has the option. Arguments
 // after the flags are passed to every node. It prints a summary on stdout,
 // a progress line on stderr, and writes results.json, plots and node logs to
@@ -58,11 +71,12 @@ func run() int {
 		rate        = flag.Float64("rate", def.Rate, "client requests per second, in total")
 		concurrency = flag.String("concurrency", "1n", "clients: a number, or Kn for K per node")
 		latency     = flag.Float64("latency", 0, "mean server-to-server latency, in ms")
-		latencyDist = flag.String("latency-dist", def.LatencyDist, "latency distribution: constant, uniform or exponential")
+		latencyDist = flag.String("latency-dist", def.LatencyDist, "latency distribution: constant (keeps each pair's order), uniform or exponential (both reorder)")
 		topology    = flag.String("topology", def.Topology, "topology: "+strings.Join(cluster.Topologies, ", "))
-		nemesis     = flag.String("nemesis", "", "faults to inject: partition")
-		nemInterval = flag.Float64("nemesis-interval", def.NemesisInterval.Seconds(), "mean seconds between nemesis actions")
+		nemesis     = flag.String("nemesis", "", "comma-separated faults to inject: "+strings.Join(cluster.NemesisFaults, ", "))
+		nemInterval = flag.Float64("nemesis-interval", def.NemesisInterval.Seconds(), "mean seconds between nemesis actions of each fault")
 		loss        = flag.Float64("loss", 0, "probability that a server-to-server message is dropped")
+		duplicate   = flag.Float64("duplicate", 0, "probability that a server-to-server message is delivered twice (the copy with its own latency)")
 		recovery    = flag.Float64("recovery", def.Recovery.Seconds(), "seconds of quiet after healing, before the final reads")
 		rpcTimeout  = flag.Float64("rpc-timeout", def.RPCTimeout.Seconds(), "seconds before a client request is indeterminate")
 		nodeNice    = flag.Int("node-nice", 10, "niceness added to the node processes so the network is served first (0: none)")
@@ -107,6 +121,7 @@ func run() int {
 		Latency:         time.Duration(*latency * float64(time.Millisecond)),
 		LatencyDist:     *latencyDist,
 		Loss:            *loss,
+		Duplicate:       *duplicate,
 		Nemesis:         *nemesis,
 		NemesisInterval: seconds(*nemInterval),
 		Recovery:        rec,

@@ -5,7 +5,9 @@
 // a deliberately broken node.
 //
 // It uses only the standard library and is not tuned for speed. A Node is
-// single-threaded: Run MUST NOT be called from more than one goroutine.
+// single-threaded: Run MUST NOT be called from more than one goroutine (with
+// Every set, Run reads its input in a goroutine of its own, but handles
+// every message and tick on the goroutine that called it).
 package tnode
 
 import (
@@ -15,6 +17,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"time"
 )
 
 // Node is one test node. The zero value with Gossip set is the flooding node.
@@ -29,6 +32,13 @@ type Node struct {
 	Garbage string
 	// Extra is added to every read_ok when non-nil.
 	Extra *int64
+	// Every, when positive, replaces flooding with periodic gossip: every
+	// Every the node sends its whole set to each topology neighbour, and
+	// nothing in between. A broadcast is acknowledged at once but only
+	// forwarded at the next tick, so a node killed in between takes the
+	// value with it; a restarted node, empty, catches up from its
+	// neighbours' next ticks.
+	Every time.Duration
 
 	id        string
 	neighbors []string
@@ -48,6 +58,7 @@ type body struct {
 	MsgID    *int                `json:"msg_id"`
 	NodeID   string              `json:"node_id"`
 	Message  *int64              `json:"message"`
+	Messages []int64             `json:"messages"`
 	Topology map[string][]string `json:"topology"`
 }
 
@@ -56,6 +67,9 @@ type body struct {
 func (n *Node) Run(in io.Reader, out io.Writer) error {
 	n.seen = make(map[int64]bool)
 	n.out = bufio.NewWriter(out)
+	if n.Every > 0 {
+		return n.runTicking(in)
+	}
 	r := bufio.NewReaderSize(in, 1<<16)
 	count := 0
 	for {
@@ -85,6 +99,68 @@ func (n *Node) Run(in io.Reader, out io.Writer) error {
 	}
 }
 
+// runTicking is Run with periodic gossip: a goroutine reads lines, and this
+// one handles them and the ticks.
+func (n *Node) runTicking(in io.Reader) error {
+	lines := make(chan []byte, 64)
+	errc := make(chan error, 1)
+	go func() {
+		r := bufio.NewReaderSize(in, 1<<16)
+		for {
+			line, err := r.ReadBytes('\n')
+			if len(line) > 0 {
+				lines <- line
+			}
+			if err != nil {
+				close(lines)
+				errc <- err
+				return
+			}
+		}
+	}()
+	tick := time.NewTicker(n.Every)
+	defer tick.Stop()
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				n.out.Flush()
+				if err := <-errc; err != io.EOF {
+					return err
+				}
+				return nil
+			}
+			if herr := n.handle(line); herr != nil {
+				fmt.Fprintln(os.Stderr, "[WARN]", herr)
+			}
+		case <-tick.C:
+			if n.id != "" && len(n.values) > 0 {
+				for _, peer := range n.neighbors {
+					n.send(peer, `"type":"gossip","messages":[`+string(n.values)+`]`)
+				}
+			}
+		}
+		if len(lines) == 0 {
+			if err := n.out.Flush(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// add records v and reports whether it is new.
+func (n *Node) add(v int64) bool {
+	if n.seen[v] {
+		return false
+	}
+	n.seen[v] = true
+	if len(n.values) > 0 {
+		n.values = append(n.values, ',')
+	}
+	n.values = strconv.AppendInt(n.values, v, 10)
+	return true
+}
+
 func (n *Node) handle(line []byte) error {
 	var env envelope
 	if err := json.Unmarshal(line, &env); err != nil {
@@ -101,15 +177,14 @@ func (n *Node) handle(line []byte) error {
 	case "topology":
 		n.neighbors = b.Topology[n.id]
 		n.reply(env.Src, b.MsgID, `"type":"topology_ok"`)
+	case "gossip":
+		for _, v := range b.Messages {
+			n.add(v)
+		}
 	case "broadcast":
-		if b.Message != nil && !n.seen[*b.Message] {
+		if b.Message != nil && n.add(*b.Message) {
 			v := *b.Message
-			n.seen[v] = true
-			if len(n.values) > 0 {
-				n.values = append(n.values, ',')
-			}
-			n.values = strconv.AppendInt(n.values, v, 10)
-			if n.Gossip {
+			if n.Gossip && n.Every == 0 {
 				for _, peer := range n.neighbors {
 					if peer != env.Src {
 						n.send(peer, `"type":"broadcast","message":`+strconv.FormatInt(v, 10))
