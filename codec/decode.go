@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
@@ -32,8 +33,9 @@ var (
 )
 
 // Message is one decoded line. Its strings and raw fields alias the line that
-// was decoded (except strings that held JSON escapes): they are valid only
-// until that line's buffer is reused, so copy whatever must outlive it.
+// was decoded (except strings that held JSON escapes, and everything in a line
+// with invalid UTF-8): they are valid only until that line's buffer is reused,
+// so copy whatever must outlive it.
 //
 // The raw fields hold the exact JSON text of a body field, or nil when the
 // field is absent; ParseInt and AppendInts turn them into values.
@@ -127,11 +129,14 @@ const longLine = 1 << 10
 
 // NewDecoder returns a ready Decoder (and pretouches sonic once per process).
 //
-// Decode accepts exactly the lines that encoding/json accepts, with one
-// exception: it rejects control characters inside strings, as JSON requires
-// (sonic's ValidateString), but passes invalid UTF-8 through where
-// encoding/json would replace it with U+FFFD; AppendString writes such bytes
-// as \ufffd, so nothing invalid reaches the output either way.
+// Decode accepts exactly the lines that encoding/json accepts and reads the
+// same values from them (the fuzz tests cross-check the two; see
+// reference_test.go), except that: a key that is not exactly a field name is
+// matched by strings.ToLower, which differs from encoding/json's case folding
+// for a few non-ASCII letters (ſ, İ); values nested deeper than about 4096
+// levels are refused (encoding/json allows 10000); and in a line with invalid
+// UTF-8, whose strings both read with U+FFFD, the raw fields hold U+FFFD too,
+// in a copy of the line.
 //
 // A long line is in practice a gossip_sync whose messages array is nearly all
 // of it, and validating that array inside sonic costs more than decoding it.
@@ -221,13 +226,16 @@ func (d *Decoder) decode(line []byte, fast bool) error {
 	if err == nil {
 		err = dec.CheckTrailings()
 	}
+	if err == nil && !fast && !validEscapes(line) {
+		err = errEscape
+	}
 	if err != nil {
 		if fast {
 			// Report what the validating decoder finds, so that errors
 			// do not depend on the line's length.
 			return d.decode(line, false)
 		}
-		return classify(line, err)
+		return d.classify(line, err)
 	}
 	return nil
 }
@@ -243,32 +251,89 @@ func (d *Decoder) validateLong(line []byte) ([]int64, bool, error) {
 		return nil, false, d.decode(line, false)
 	}
 	vals, err := AppendInts(d.vals[:0], arr)
-	hasVals := err == nil
-	if hasVals {
-		d.vals = vals
-	} else if !sonic.Valid(arr) {
-		return nil, false, d.decode(line, false) // for the error
+	if err != nil {
+		// Not an integer array, which the node refuses anyway: validate
+		// the whole line the slow way (sonic.Valid would not do for the
+		// array: it lets control characters in strings through).
+		return nil, false, d.decode(line, false)
 	}
+	d.vals = vals
 	d.rest = append(append(append(d.rest[:0], line[:off]...), '0'), line[off+len(arr):]...)
-	d.strict.Reset(b2s(d.rest))
-	err = d.strict.Decode(&d.skip)
+	if d.validate(d.rest) != nil {
+		return nil, false, d.decode(line, false)
+	}
+	return vals, true, nil
+}
+
+// validate checks with the strict decoder that b is one well-formed JSON
+// value and nothing else.
+func (d *Decoder) validate(b []byte) error {
+	d.strict.Reset(b2s(b))
+	err := d.strict.Decode(&d.skip)
 	if err == nil {
 		err = d.strict.CheckTrailings()
 	}
-	if err != nil {
-		return nil, false, d.decode(line, false)
+	if err == nil && !validEscapes(b) {
+		err = errEscape
 	}
-	return vals, hasVals, nil
+	return err
+}
+
+// errEscape reports a line that sonic validated but for the escapes of the
+// strings that it skipped (see validEscapes).
+var errEscape = errors.New("invalid escape in a string")
+
+// validEscapes reports whether every backslash in b starts a valid JSON
+// escape: \" \\ \/ \b \f \n \r \t, or \u and four hex digits. sonic checks
+// the escapes of the strings it decodes, but not always those of the strings
+// it skips (unread and raw fields): there `"\q"` or `"\u00zz"` may pass,
+// depending on what follows. In a line that sonic has validated otherwise,
+// every backslash is inside a string, so one pass from the left reads each
+// escape exactly as a JSON parser does.
+func validEscapes(b []byte) bool {
+	for {
+		i := bytes.IndexByte(b, '\\')
+		if i < 0 {
+			return true
+		}
+		if i+1 == len(b) {
+			return false
+		}
+		switch b[i+1] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			b = b[i+2:]
+		case 'u':
+			if len(b) < i+6 {
+				return false
+			}
+			for _, c := range b[i+2 : i+6] {
+				if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+					return false
+				}
+			}
+			b = b[i+6:]
+		default:
+			return false
+		}
+	}
 }
 
 // classify turns a sonic error into one of the package's errors. Sonic's own
 // text (with its position) is kept on one line for the log.
-func classify(line []byte, err error) error {
+func (d *Decoder) classify(line []byte, err error) error {
 	if i := skipSpace(line, 0); i >= len(line) || line[i] != '{' {
 		return ErrNotObject
 	}
 	var se decoder.SyntaxError
-	if errors.As(err, &se) {
+	if !errors.As(err, &se) && err != errEscape {
+		// After a field of the wrong type sonic stops before the check
+		// of what follows the object: a line that is not JSON at all
+		// (`{"src":1} x`) must still be reported as such.
+		if verr := d.validate(line); verr != nil {
+			err = verr
+		}
+	}
+	if errors.As(err, &se) || err == errEscape {
 		return fmt.Errorf("%w (%s)", ErrNotObject, firstLine(err.Error()))
 	}
 	return fmt.Errorf("%w (%s)", ErrFieldType, firstLine(err.Error()))

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 func TestDecoder_Decode(t *testing.T) {
@@ -102,16 +101,10 @@ func equalMessage(a, b Message) bool {
 		string(a.Topology) == string(b.Topology)
 }
 
-// stdMessage is the envelope as encoding/json sees it, for cross-checks.
-type stdMessage struct {
-	Src  string `json:"src"`
-	Dest string `json:"dest"`
-	Body *struct {
-		Type  string          `json:"type"`
-		MsgID json.RawMessage `json:"msg_id"`
-	} `json:"body"`
-}
-
+// FuzzDecode cross-checks Decode with the encoding/json reference (see
+// reference_test.go) on every line, in both directions: the same sentinel
+// error, or the same fields. Each line short of longLine is also decoded
+// padded with spaces to longLine, through the long-line path.
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{
 		`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":2,"message":10}}`,
@@ -123,36 +116,12 @@ func FuzzDecode(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	d := NewDecoder()
+	var padded []byte
 	f.Fuzz(func(t *testing.T, line []byte) {
-		var m Message
-		err := d.Decode(line, &m)
-		if err != nil {
-			return
-		}
-		if m.Src == "" || m.Dest == "" || m.Type == "" {
-			t.Fatalf("Decode(%q) accepted a message without src, dest or type: %+v", line, m)
-		}
-		// Where the input is valid UTF-8 (sonic passes invalid bytes
-		// through, encoding/json replaces them), encoding/json must read
-		// the same envelope.
-		if !utf8.Valid(line) {
-			return
-		}
-		var s stdMessage
-		if err := json.Unmarshal(line, &s); err != nil {
-			// sonic accepts a few inputs that encoding/json rejects only
-			// for UTF-8 details inside skipped values; none is known for
-			// valid UTF-8.
-			t.Fatalf("Decode(%q) accepted, encoding/json rejects: %v", line, err)
-		}
-		if s.Body == nil || s.Src != m.Src || s.Dest != m.Dest || s.Body.Type != m.Type {
-			t.Fatalf("Decode(%q) = %+v, encoding/json reads %+v", line, m, s)
-		}
-		if m.HasMsgID {
-			v, err := ParseInt(s.Body.MsgID)
-			if err != nil || v != m.MsgID {
-				t.Fatalf("Decode(%q) msg_id %d, encoding/json raw %s", line, m.MsgID, s.Body.MsgID)
-			}
+		checkDecode(t, d, line)
+		if len(line) < longLine {
+			padded = append(append(padded[:0], line...), strings.Repeat(" ", longLine-len(line))...)
+			checkDecode(t, d, padded)
 		}
 	})
 }
@@ -186,20 +155,28 @@ func FuzzAppendInts(f *testing.F) {
 	for _, s := range []string{"[]", "[1, 2, 3]", "[1,2,3]", "[-9223372036854775808, 9223372036854775807]", "[1.5]", "[1,]", "[01]", `["1"]`, "[9223372036854775808]", " [ 1 ] "} {
 		f.Add([]byte(s))
 	}
+	// Each array is also parsed with 16 spaces after it, so that every
+	// element is in reach of the eight-byte reads of fastInt.
+	pad := []byte(strings.Repeat(" ", 16))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		got, err := AppendInts(nil, raw)
-		var want []int64
-		stdErr := json.Unmarshal(raw, &want)
 		// encoding/json reads null (whole or as an element) as "no
-		// value"; here it is not an integer.
-		if strings.Contains(string(raw), "null") {
-			return
-		}
-		if (err == nil) != (stdErr == nil) {
-			t.Fatalf("AppendInts(%q) err=%v, encoding/json err=%v", raw, err, stdErr)
-		}
-		if err == nil && !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
-			t.Fatalf("AppendInts(%q) = %v, encoding/json %v", raw, got, want)
+		// value"; refInts refuses it, as AppendInts must.
+		want, ok := refInts(raw)
+		for _, in := range [][]byte{raw, append(raw[:len(raw):len(raw)], pad...)} {
+			prefix := []int64{7}
+			got, err := AppendInts(prefix, in)
+			if (err == nil) != ok {
+				t.Fatalf("AppendInts(%q) err=%v, encoding/json ok=%v", in, err, ok)
+			}
+			if err != nil {
+				if !slices.Equal(got, prefix) {
+					t.Fatalf("AppendInts(%q) changed dst on error: %v", in, got)
+				}
+				continue
+			}
+			if !slices.Equal(got, append([]int64{7}, want...)) {
+				t.Fatalf("AppendInts(%q) = %v, encoding/json %v", in, got[1:], want)
+			}
 		}
 	})
 }
@@ -248,31 +225,71 @@ func TestDecoder_LongLines(t *testing.T) {
 	}
 }
 
-// FuzzDecodeLong cross-checks the long-line path with encoding/json: the
-// fuzzed bytes sit between a gossip_sync's head and a long messages array.
+// longInts is the integer array that FuzzDecodeLong builds its lines around:
+// long enough for the long-line path on its own, with short and 19-digit
+// values, negative ones, and both separators.
+func longInts() []string {
+	elems := make([]string, 300)
+	for i := range elems {
+		v := int64(i) * 1001
+		switch {
+		case i%37 == 5:
+			v = -(1<<62 + int64(i))
+		case i%5 == 1:
+			v = -v
+		}
+		elems[i] = string(AppendInts64(nil, []int64{v}))
+		elems[i] = elems[i][1 : len(elems[i])-1]
+	}
+	return elems
+}
+
+// FuzzDecodeLong cross-checks the long-line path with the encoding/json
+// reference (see reference_test.go): each line is pre, then a JSON array of
+// about 2 KiB of integers with elem spliced in before element at (elem as
+// raw text, left out when empty), then post. pre and post are fuzzed whole,
+// so the array may be the messages field (the node's gossip_sync, whose
+// values Decode parses itself), another field, a duplicate, or nothing
+// valid at all.
 func FuzzDecodeLong(f *testing.F) {
-	for _, s := range []string{`"x":1,`, `"x":[1,{"a":null}],`, `"x":[1,,2],`, `"x":"A",`, `"msg_id":2,`, `"x":tru,`, ``, `"a":"` + "" + `",`} {
-		f.Add([]byte(s))
+	head := `{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":3,"messages":`
+	for _, s := range []struct {
+		pre, elem, post string
+		at              uint16
+	}{
+		{head, ``, `}}`, 0},
+		{head, `1.5`, `}}`, 7},
+		{head, `"x"`, `}}`, 299},
+		{head, `null`, `}}`, 300},
+		{head, `9223372036854775808`, `}}`, 1},
+		{head, `-9223372036854775808`, `}}`, 2},
+		{head, `01`, `}}`, 3},
+		{head, `[1]`, `}}`, 0},
+		{head, ``, `,"x":tru}}`, 0},
+		{head, ``, `}} x`, 0},
+		{head, ``, `}`, 0},
+		{head, ``, `,"messages":[1]}}`, 0},
+		{`{"src":"n2","dest":"n1","body":{"type":"gossip_sync","messages":[1],"messages":`, ``, `}}`, 0},
+		{`{"src":"n2","dest":"n1","body":{"type":"gossip_sync","x":`, ``, `,"messages":[1, 2]}}`, 0},
+		{`{"src":"n2","dest":"n1","body":{"type":"gossip_sync","x":[1,,2],"messages":`, ``, `}}`, 0},
+		{`{"src":"n2","dest":"n1","body":{"type":"gossip_sync","x":"` + "\x01" + `","messages":`, ``, `}}`, 0},
+		{`{"src":"n2","dest":"n1","body":{"type":"read_ok","in_reply_to":4,"messages":`, ``, `}}`, 0},
+		{`{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":"3","messages":`, ``, `}}`, 0},
+		{`{"src":"n2","dest":"n1","body":{"MESSAGES":`, ``, `,"type":"gossip_sync"}}`, 0},
+		{`{"src":"n2","dest":"n1","body":{"type":"gossip_sync","mesſages":`, ``, `}}`, 0},
+		{`{"src":1,"dest":"n1","body":{"type":"gossip_sync","messages":`, ``, `}} x`, 0},
+		{`{"src":"n2","dest":"n1","body":{"type":"gossip_sync","messages":"`, ``, `"}}`, 0},
+	} {
+		f.Add([]byte(s.pre), []byte(s.elem), []byte(s.post), s.at)
 	}
-	arr := make([]int64, 300)
-	for i := range arr {
-		arr[i] = int64(i) * 1001
-	}
-	tail := `"messages":` + string(AppendInts64(nil, arr)) + `}}`
+	elems := longInts()
 	d := NewDecoder()
-	f.Fuzz(func(t *testing.T, mid []byte) {
-		if !utf8.Valid(mid) {
-			return
+	f.Fuzz(func(t *testing.T, pre, elem, post []byte, at uint16) {
+		parts := elems
+		if len(elem) > 0 {
+			parts = slices.Insert(slices.Clone(elems), int(at)%(len(elems)+1), string(elem))
 		}
-		line := []byte(`{"src":"n2","dest":"n1","body":{"type":"gossip_sync",` + string(mid) + tail)
-		var m Message
-		err := d.Decode(line, &m)
-		var std any
-		stdErr := json.Unmarshal(line, &std)
-		// Syntax: rejected as not JSON exactly when encoding/json rejects
-		// it. (Fields of the wrong type are rejected by Decode alone.)
-		if stdErr != nil && err == nil || stdErr == nil && errors.Is(err, ErrNotObject) {
-			t.Fatalf("Decode(%q) err=%v, encoding/json err=%v", mid, err, stdErr)
-		}
+		line := string(pre) + "[" + strings.Join(parts, ", ") + "]" + string(post)
+		checkDecode(t, d, []byte(line))
 	})
 }

@@ -1,0 +1,486 @@
+package codec
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// This file holds the reference that Decode is cross-checked against: a
+// classifier built on encoding/json that predicts, for any line, either the
+// sentinel error Decode must return or every field of the Message it must
+// produce. FuzzDecode and FuzzDecodeLong run it on every input; the named
+// exceptions below are the only places where the two may disagree, and each
+// has a table test that shows the difference.
+//
+// Facts about both decoders that the reference relies on, each shown by a
+// row of TestDecode_MatchesReference:
+//   - keys match case-insensitively, an exact match preferred (SRC is src);
+//   - the last of duplicate keys wins (for a string or a raw field);
+//   - a duplicate body is merged into the first (both decode into the same
+//     struct), and a later "body":null leaves it as it was;
+//   - null for a string field leaves it as it was (so "src":null is no src);
+//   - invalid UTF-8 inside a decoded string becomes U+FFFD, one per bad
+//     byte, in both (sonic with ValidateString replaces exactly as
+//     encoding/json does), and so do lone surrogate escapes like \ud800;
+//   - raw fields hold the exact text of the value, bytes untouched, in
+//     valid UTF-8 (for invalid UTF-8 see the exceptions);
+//   - a line that is the literal null is an empty envelope to both, hence
+//     ErrNoSrc, not ErrNotObject (node/hostile_test.go relies on that).
+
+// refBody and refEnvelope mirror body and envelope for encoding/json.
+type refBody struct {
+	Type      string          `json:"type"`
+	MsgID     json.RawMessage `json:"msg_id"`
+	InReplyTo json.RawMessage `json:"in_reply_to"`
+	Message   json.RawMessage `json:"message"`
+	Messages  json.RawMessage `json:"messages"`
+	NodeID    json.RawMessage `json:"node_id"`
+	NodeIDs   json.RawMessage `json:"node_ids"`
+	Topology  json.RawMessage `json:"topology"`
+	NewCount  json.RawMessage `json:"new_count"`
+	Ack       json.RawMessage `json:"ack"`
+	Inc       json.RawMessage `json:"inc"`
+}
+
+type refEnvelope struct {
+	Src  string  `json:"src"`
+	Dest string  `json:"dest"`
+	Body refBody `json:"body"`
+}
+
+// The keys that Decode reads, at each level of the line (TestReference_Mirrors
+// checks that refEnvelope and refBody read the same as envelope and body).
+var (
+	envelopeKeys = jsonKeys(reflect.TypeFor[refEnvelope]())
+	bodyKeys     = jsonKeys(reflect.TypeFor[refBody]())
+)
+
+func jsonKeys(t reflect.Type) []string {
+	var keys []string
+	for f := range t.Fields() {
+		keys = append(keys, f.Tag.Get("json"))
+	}
+	return keys
+}
+
+// rawFields returns pointers to the raw fields of m ([]byte), by name.
+func rawFields(m *Message) map[string]*[]byte {
+	v := reflect.ValueOf(m).Elem()
+	raw := map[string]*[]byte{}
+	for f := range v.Type().Fields() {
+		if f.Type == reflect.TypeFor[[]byte]() {
+			raw[f.Name] = v.FieldByIndex(f.Index).Addr().Interface().(*[]byte)
+		}
+	}
+	return raw
+}
+
+// reference returns what Decode must return for line according to
+// encoding/json: the sentinel error, or (err == nil) the whole Message.
+func reference(line []byte) (Message, error) {
+	// Malformed JSON, and any JSON value other than an object or null.
+	if !json.Valid(line) {
+		return Message{}, ErrNotObject
+	}
+	var e refEnvelope
+	if err := json.Unmarshal(line, &e); err != nil {
+		// The input is valid JSON, so this is a type error: of the
+		// whole line (not an object) or of src, dest, body or type.
+		if i := skipSpace(line, 0); line[i] != '{' {
+			return Message{}, ErrNotObject
+		}
+		return Message{}, ErrFieldType
+	}
+	switch {
+	case e.Src == "":
+		return Message{}, ErrNoSrc
+	case e.Dest == "":
+		return Message{}, ErrNoDest
+	case e.Body.Type == "":
+		var p struct {
+			Body json.RawMessage `json:"body"`
+		}
+		_ = json.Unmarshal(line, &p)
+		if p.Body == nil || string(p.Body) == "null" {
+			return Message{}, ErrNoBody
+		}
+		return Message{}, ErrNoType
+	}
+	b := &e.Body
+	m := Message{Src: e.Src, Dest: e.Dest, Type: b.Type}
+	// The raw fields, each from the body field of the same name.
+	bv := reflect.ValueOf(b).Elem()
+	for name, p := range rawFields(&m) {
+		*p = bv.FieldByName(name).Interface().(json.RawMessage)
+	}
+	var ok bool
+	if m.MsgID, m.HasMsgID, ok = refInt(b.MsgID); !ok {
+		return Message{}, ErrMsgID
+	}
+	// A bad in_reply_to is not an error: the reply is just not matched.
+	m.InReplyTo, m.HasInReplyTo, _ = refInt(b.InReplyTo)
+	// A long line whose messages array is at least half of it is parsed
+	// by Decode itself (the node's gossip_sync); only then, and then
+	// always when the array is all int64, are the values in Values.
+	if len(line) >= longLine && len(m.Messages) >= len(line)/2 {
+		m.Values, m.HasValues = refInts(m.Messages)
+	}
+	return m, nil
+}
+
+// refInt reads raw, a field's JSON text, as encoding/json reads an int64:
+// has is false for an absent or null field, ok false for any other value
+// that is not an int64.
+func refInt(raw json.RawMessage) (v int64, has, ok bool) {
+	if raw == nil || string(raw) == "null" {
+		return 0, false, true
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return 0, false, false
+	}
+	return v, true, true
+}
+
+// refInts reads raw as encoding/json reads an array of int64, except that
+// null (the whole or an element), which encoding/json takes for "no value",
+// is refused.
+func refInts(raw []byte) ([]int64, bool) {
+	var ps []*int64
+	if err := json.Unmarshal(raw, &ps); err != nil || ps == nil {
+		return nil, false
+	}
+	vals := make([]int64, len(ps))
+	for i, p := range ps {
+		if p == nil {
+			return nil, false
+		}
+		vals[i] = *p
+	}
+	return vals, true
+}
+
+// An exception names a class of lines on which Decode may disagree with the
+// reference, and says how.
+type exception struct {
+	name string
+	// applies reports whether line is in the class.
+	applies func(line []byte) bool
+	// allows reports whether Decode's result (m, err) is an accepted
+	// departure from the reference's (want, wantErr).
+	allows func(m Message, err error, want Message, wantErr error) bool
+}
+
+var exceptions = []exception{
+	{
+		// Decode matches a key that is not exactly a field name with
+		// sonic's rule, strings.ToLower(key) == name; encoding/json with
+		// Unicode simple case folding. They differ for the non-ASCII
+		// letters whose folding reaches an ASCII one: "ſrc" (U+017F, a
+		// long s) is src to encoding/json only, "msg_İd" (U+0130) is
+		// msg_id to sonic only; "ac\u212a" (the Kelvin sign) is ack to
+		// both. Such a key may change any field, so nothing is compared
+		// beyond the invariants that hold for every line. See
+		// TestException_KeyFolding.
+		name:    "non-ASCII key folding",
+		applies: hasFoldedKey,
+		allows:  func(Message, error, Message, error) bool { return true },
+	},
+	{
+		// With ValidateString, sonic decodes a line that holds invalid
+		// UTF-8 from a copy of it in which each bad byte is U+FFFD (the
+		// line itself is left alone). Strings come out as from
+		// encoding/json, which replaces the same bytes the same way, but
+		// 1. a raw field holds U+FFFD where encoding/json's RawMessage
+		//    keeps the bytes: the same JSON value, so raw fields are
+		//    compared as JSON values here;
+		// 2. the raw fields no longer lie inside the line, so on a long
+		//    line Decode takes its slow path and leaves HasValues false
+		//    (the node then parses Messages itself: the same values).
+		// See TestException_InvalidUTF8.
+		name:    "invalid UTF-8",
+		applies: func(line []byte) bool { return !utf8.Valid(line) },
+		allows: func(m Message, err error, want Message, wantErr error) bool {
+			if err != nil || wantErr != nil {
+				return false
+			}
+			wantRaw := rawFields(&want)
+			for name, p := range rawFields(&m) {
+				if !sameJSON(*p, *wantRaw[name]) {
+					return false
+				}
+				*p = *wantRaw[name]
+			}
+			if !m.HasValues {
+				want.Values, want.HasValues = nil, false
+			}
+			return sameResult(m, err, want, wantErr)
+		},
+	},
+	{
+		// sonic refuses values nested deeper than about 4096 levels
+		// ("recursion exceeded max depth"), encoding/json only beyond
+		// 10000. A line no deeper than maxSonicDepth is never refused
+		// for its depth; a deeper one may be, as not JSON. When Decode
+		// accepts such a line, it must agree with the reference. See
+		// TestException_Depth.
+		name:    "nesting deeper than sonic's limit",
+		applies: func(line []byte) bool { return nestingDepth(line) > maxSonicDepth },
+		allows: func(_ Message, err error, _ Message, _ error) bool {
+			return errors.Is(err, ErrNotObject)
+		},
+	},
+}
+
+// sameJSON reports whether a and b are both absent or the same JSON value
+// as encoding/json reads them (numbers compared as their text).
+func sameJSON(a, b []byte) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	va, oka := jsonValue(a)
+	vb, okb := jsonValue(b)
+	return oka && okb && reflect.DeepEqual(va, vb)
+}
+
+func jsonValue(raw []byte) (any, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+// maxSonicDepth is the deepest nesting (the line's own object counting as 1)
+// that sonic accepts wherever it sits in a line. The limit of each place
+// lies between 4097 and 4099 (sonic counts from where it starts to skip
+// a value, and an object level costs it more than an array level); see
+// TestException_Depth.
+const maxSonicDepth = 4096
+
+// foldDiffers reports whether sonic and encoding/json disagree on whether
+// key names one of names.
+func foldDiffers(key string, names []string) bool {
+	for _, n := range names {
+		sonicMatch := key == n || strings.ToLower(key) == n
+		stdMatch := strings.EqualFold(key, n)
+		if sonicMatch != stdMatch {
+			return true
+		}
+	}
+	return false
+}
+
+// hasFoldedKey reports whether a key of line's object, or of any body in it,
+// is one that sonic and encoding/json match to different fields.
+func hasFoldedKey(line []byte) bool {
+	keys, vals := members(line)
+	for i, k := range keys {
+		if foldDiffers(k, envelopeKeys) {
+			return true
+		}
+		if k == "body" || strings.EqualFold(k, "body") || strings.ToLower(k) == "body" {
+			bk, _ := members(vals[i])
+			for _, k := range bk {
+				if foldDiffers(k, bodyKeys) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// members returns the keys (as encoding/json unquotes them) and the raw
+// values of raw when it is a well-formed JSON object, and nothing otherwise.
+func members(raw []byte) (keys []string, vals []json.RawMessage) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, nil
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, nil
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, nil
+		}
+		keys, vals = append(keys, t.(string)), append(vals, v)
+	}
+	return keys, vals
+}
+
+// nestingDepth returns the deepest nesting of arrays and objects in line,
+// read as JSON text (brackets inside strings do not count), whether or not
+// the line is well-formed.
+func nestingDepth(line []byte) int {
+	depth, deepest := 0, 0
+	inString := false
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if inString {
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '[', '{':
+			depth++
+			deepest = max(deepest, depth)
+		case ']', '}':
+			depth--
+		}
+	}
+	return deepest
+}
+
+var sentinels = []error{ErrNotObject, ErrFieldType, ErrNoSrc, ErrNoDest, ErrNoBody, ErrNoType, ErrMsgID}
+
+// checkDecode decodes line with d and fails t unless the result is the
+// reference's, or a departure that a named exception allows. It returns the
+// name of the exception that applied, or "".
+func checkDecode(t *testing.T, d *Decoder, line []byte) string {
+	t.Helper()
+	var m Message
+	err := d.Decode(line, &m)
+
+	// Invariants of every result, exception or not.
+	if err != nil {
+		n := 0
+		for _, s := range sentinels {
+			if errors.Is(err, s) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Fatalf("Decode(%q): error %v wraps %d sentinels, want 1", clipQ(line), err, n)
+		}
+	} else {
+		if m.Src == "" || m.Dest == "" || m.Type == "" {
+			t.Fatalf("Decode(%q) accepted a message without src, dest or type: %+v", clipQ(line), m)
+		}
+		if !m.HasValues && len(m.Values) > 0 {
+			t.Fatalf("Decode(%q): Values %v without HasValues", clipQ(line), m.Values)
+		}
+		if m.HasValues {
+			want, aerr := AppendInts(nil, m.Messages)
+			if aerr != nil || !slices.Equal(m.Values, want) {
+				t.Fatalf("Decode(%q): Values %v, AppendInts of Messages %v (%v)", clipQ(line), m.Values, want, aerr)
+			}
+		}
+	}
+
+	want, wantErr := reference(line)
+	if sameResult(m, err, want, wantErr) {
+		return ""
+	}
+	for _, x := range exceptions {
+		if x.applies(line) && x.allows(m, err, want, wantErr) {
+			return x.name
+		}
+	}
+	if wantErr != nil || err != nil {
+		t.Fatalf("Decode(%q):\n got error %v\nwant error %v (encoding/json)", clipQ(line), err, wantErr)
+	}
+	t.Fatalf("Decode(%q):\n got %s\nwant %s (encoding/json)", clipQ(line), fmtMessage(m), fmtMessage(want))
+	return ""
+}
+
+// sameResult compares a result of Decode with the reference's: the same
+// sentinel, or the same fields, raw ones byte for byte.
+func sameResult(m Message, err error, want Message, wantErr error) bool {
+	if err != nil || wantErr != nil {
+		return err != nil && wantErr != nil && errors.Is(err, wantErr)
+	}
+	wantRaw := rawFields(&want)
+	for name, p := range rawFields(&m) {
+		a, b := *p, *wantRaw[name]
+		if (a == nil) != (b == nil) || !bytes.Equal(a, b) {
+			return false
+		}
+	}
+	return m.Src == want.Src && m.Dest == want.Dest && m.Type == want.Type &&
+		m.MsgID == want.MsgID && m.HasMsgID == want.HasMsgID &&
+		m.InReplyTo == want.InReplyTo && m.HasInReplyTo == want.HasInReplyTo &&
+		m.HasValues == want.HasValues && slices.Equal(m.Values, want.Values)
+}
+
+func fmtMessage(m Message) string {
+	var b strings.Builder
+	b.WriteString("{Src:" + quote(m.Src) + " Dest:" + quote(m.Dest) + " Type:" + quote(m.Type))
+	if m.HasMsgID {
+		b.WriteString(" MsgID:" + string(AppendInts64(nil, []int64{m.MsgID})))
+	}
+	if m.HasInReplyTo {
+		b.WriteString(" InReplyTo:" + string(AppendInts64(nil, []int64{m.InReplyTo})))
+	}
+	raw := rawFields(&m)
+	for _, name := range slices.Sorted(maps.Keys(raw)) {
+		if *raw[name] != nil {
+			b.WriteString(" " + name + ":" + quote(clip(*raw[name])))
+		}
+	}
+	if m.HasValues {
+		b.WriteString(" Values:" + clip(AppendInts64(nil, m.Values)))
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+func quote(s string) string {
+	q, _ := json.Marshal(s)
+	return string(q)
+}
+
+// clipQ shortens a long line for a failure message.
+func clipQ(line []byte) string {
+	if len(line) <= 200 {
+		return string(line)
+	}
+	return string(line[:120]) + "..." + string(line[len(line)-60:])
+}
+
+// TestReference_Mirrors checks that the reference reads the fields that Decode
+// reads: envelope and body have the same fields, with the same JSON names,
+// as refEnvelope and refBody, and every raw field of Message comes from the
+// body field of the same name. A field added to Decode fails here until the
+// reference has it too.
+func TestReference_Mirrors(t *testing.T) {
+	pairs := []struct{ ours, ref reflect.Type }{
+		{reflect.TypeFor[envelope](), reflect.TypeFor[refEnvelope]()},
+		{reflect.TypeFor[body](), reflect.TypeFor[refBody]()},
+	}
+	for _, p := range pairs {
+		if p.ours.NumField() != p.ref.NumField() {
+			t.Fatalf("%v has %d fields, %v %d", p.ours, p.ours.NumField(), p.ref, p.ref.NumField())
+		}
+		for f := range p.ours.Fields() {
+			r, ok := p.ref.FieldByName(f.Name)
+			if !ok || r.Tag.Get("json") != f.Tag.Get("json") {
+				t.Errorf("%v.%s (%s) has no twin in %v", p.ours, f.Name, f.Tag, p.ref)
+			}
+		}
+	}
+	var m Message
+	for name := range rawFields(&m) {
+		f, ok := reflect.TypeFor[refBody]().FieldByName(name)
+		if !ok || f.Type != reflect.TypeFor[json.RawMessage]() {
+			t.Errorf("Message.%s has no raw twin in refBody", name)
+		}
+	}
+}
