@@ -57,6 +57,7 @@ type Message struct {
 	NewCount []byte // gossip_sync_ok
 	Ack      []byte // gossip_push: an integer, the highest msg_id received
 	Inc      []byte // gossip_push: an integer, the sender's incarnation
+	AckInc   []byte // gossip_push: an integer, the incarnation whose msg_id ack names
 
 	// Values holds the messages array already parsed, when Decode parsed it
 	// while validating a long line (HasValues); otherwise parse Messages
@@ -81,6 +82,7 @@ type body struct {
 	NewCount  sonic.NoCopyRawMessage `json:"new_count"`
 	Ack       sonic.NoCopyRawMessage `json:"ack"`
 	Inc       sonic.NoCopyRawMessage `json:"inc"`
+	AckInc    sonic.NoCopyRawMessage `json:"ack_inc"`
 }
 
 type envelope struct {
@@ -182,6 +184,7 @@ func (d *Decoder) Decode(line []byte, m *Message) error {
 		NewCount: e.Body.NewCount,
 		Ack:      e.Body.Ack,
 		Inc:      e.Body.Inc,
+		AckInc:   e.Body.AckInc,
 
 		Values:    vals,
 		HasValues: hasVals,

@@ -47,6 +47,7 @@ type refBody struct {
 	NewCount  json.RawMessage `json:"new_count"`
 	Ack       json.RawMessage `json:"ack"`
 	Inc       json.RawMessage `json:"inc"`
+	AckInc    json.RawMessage `json:"ack_inc"`
 }
 
 type refEnvelope struct {

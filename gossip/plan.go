@@ -153,10 +153,14 @@ func (pl *Plan) Received(i int, msgID int64, data bool, now int64) {
 }
 
 // Ack returns the msg_id to acknowledge to peer i (the highest with values
-// received from it), and false when nothing was received from it.
-func (pl *Plan) Ack(i int) (int64, bool) {
-	r := pl.peers.links[i].recvMax
-	return r, r >= 0
+// received from it) and the incarnation of the peer that sent it (0 when not
+// known), and false when nothing was received from it. The incarnation must
+// travel with the msg_id: a peer that restarted numbers its messages from 0
+// again, and must not take an acknowledgement meant for its previous process
+// for one of its own.
+func (pl *Plan) Ack(i int) (msgID, inc int64, ok bool) {
+	l := &pl.peers.links[i]
+	return l.recvMax, l.inc, l.recvMax >= 0
 }
 
 // lagSamples is how many recent flush arrivals the phase estimate looks at.

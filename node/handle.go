@@ -200,8 +200,11 @@ func (n *Node) emit(out []byte, s gossip.Send, now int64) []byte {
 		out = n.outs.Reserve(out, codec.IntsSize(vals)+256)
 		out = codec.AppendIntsField(out, "messages", vals)
 	}
-	if ack, ok := n.plan.Ack(i); ok {
+	if ack, ackInc, ok := n.plan.Ack(i); ok {
 		out = codec.AppendIntField(out, "ack", ack)
+		if ackInc != 0 {
+			out = codec.AppendIntField(out, "ack_inc", ackInc)
+		}
 	}
 	out = codec.AppendIntField(out, "inc", n.inc)
 	if !s.Data {
@@ -379,6 +382,12 @@ func (n *Node) push(m *codec.Message, out []byte) []byte {
 			return n.fail(out, n.id, codeMalformedRequest, "gossip_push: inc "+codec.Snippet(m.Inc)+" is not an integer in the int64 range")
 		}
 	}
+	ackInc := n.inc // an ack without ack_inc is taken as meant for this process
+	if m.AckInc != nil {
+		if ackInc, err = codec.ParseInt(m.AckInc); err != nil {
+			return n.fail(out, n.id, codeMalformedRequest, "gossip_push: ack_inc "+codec.Snippet(m.AckInc)+" is not an integer in the int64 range")
+		}
+	}
 	var vals []int64
 	if m.Messages != nil {
 		var ok bool
@@ -395,7 +404,7 @@ func (n *Node) push(m *codec.Message, out []byte) []byte {
 	// values (values are facts), but its acknowledgements and msg_id
 	// belong to a process that is gone.
 	current := m.Inc == nil || n.plan.Incarnation(i, inc)
-	if m.Ack != nil && current {
+	if m.Ack != nil && current && ackInc == n.inc {
 		n.peers.AckedUpTo(i, ack)
 	}
 	n.addAll(vals, i)
