@@ -167,9 +167,13 @@ func (pl *Plan) Ack(i int) (msgID, inc int64, ok bool) {
 const lagSamples = 8
 
 // observeFlush records the arrival time of one hub flush and sets lag, the
-// hub's delay modulo Batch, to the circular median of the recent arrivals: a
-// few late ones (a busy machine, a cold start, a repair off the grid) move
-// it little.
+// hub's delay modulo Batch, to the lower quartile of the recent arrivals
+// (circularly, around the newest). An arrival is late by whatever held up
+// the hub or this node, so the low ones are the truest: taking the median
+// instead made pushes leave early by the typical lateness and cost about
+// 8 ms of median latency on the 25-node bench. The quartile, not the
+// minimum, so that one early outlier (a repair sent off the grid) is
+// ignored.
 func (pl *Plan) observeFlush(now int64) {
 	b := int64(pl.s.Batch)
 	newest := now % b
@@ -181,7 +185,7 @@ func (pl *Plan) observeFlush(now int64) {
 		d[j] = wrap(x-newest, b) // offsets from the newest, so no cluster straddles the wrap
 	}
 	slices.Sort(d[:k])
-	pl.lag = ((newest+d[(k-1)/2])%b + b) % b
+	pl.lag = ((newest+d[(k-1)/4])%b + b) % b
 	pl.haveLag = true
 }
 
