@@ -73,7 +73,8 @@ func New(cfg Config) (*Node, error) {
 }
 
 // Set returns the node's message set. It is safe for concurrent use; values
-// added to it directly are gossiped like any other.
+// added to it directly are gossiped too, but in whole-set messages, since the
+// node does not see them arrive (see catchUp).
 func (n *Node) Set() *set.Set { return n.set }
 
 // ID returns the node's id, or "" before init.
