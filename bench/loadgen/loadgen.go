@@ -12,6 +12,7 @@ package loadgen
 
 import (
 	"bufio"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -191,4 +192,17 @@ func watchHWM(pid int) func() int64 {
 		<-done
 		return peak.Load()
 	}
+}
+
+// RegisterFlags defines the flags that set m's fields on fs (-lines,
+// -broadcast, -read, -sync, -values, -sync-max, -seed), with m's current
+// values as defaults; the commands that generate streams share them.
+func (m *Mix) RegisterFlags(fs *flag.FlagSet) {
+	fs.IntVar(&m.Lines, "lines", m.Lines, "lines in the stream after init")
+	fs.Float64Var(&m.Broadcast, "broadcast", m.Broadcast, "share of broadcast lines")
+	fs.Float64Var(&m.Read, "read", m.Read, "share of read lines")
+	fs.Float64Var(&m.Sync, "sync", m.Sync, "share of gossip_sync lines")
+	fs.IntVar(&m.Values, "values", m.Values, "distinct values the stream draws from (the set's final size)")
+	fs.IntVar(&m.SyncMax, "sync-max", m.SyncMax, "largest gossip_sync, in values")
+	fs.Uint64Var(&m.Seed, "seed", m.Seed, "seed of the stream")
 }

@@ -48,13 +48,7 @@ func main() {
 		env = append(env, s)
 		return nil
 	})
-	flag.IntVar(&m.Lines, "lines", m.Lines, "lines in the stream after init")
-	flag.Float64Var(&m.Broadcast, "broadcast", m.Broadcast, "share of broadcast lines")
-	flag.Float64Var(&m.Read, "read", m.Read, "share of read lines")
-	flag.Float64Var(&m.Sync, "sync", m.Sync, "share of gossip_sync lines")
-	flag.IntVar(&m.Values, "values", m.Values, "distinct values the stream draws from: the set's final size")
-	flag.IntVar(&m.SyncMax, "sync-max", m.SyncMax, "largest gossip_sync, in values")
-	flag.Uint64Var(&m.Seed, "seed", m.Seed, "seed of the stream")
+	m.RegisterFlags(flag.CommandLine)
 	flag.Parse()
 
 	cfg := soak.Config{Mix: m, Bin: *bin, Env: env, Every: *every}
