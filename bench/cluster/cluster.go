@@ -279,6 +279,10 @@ func (c *Cluster) Run(ctx context.Context) (*Result, error) {
 	deadline := t0 + int64(o.TimeLimit)
 	c.setPhase("workload", deadline)
 	sentAtStart := r.stats.serverSent.Load()
+	var mem *memSampler
+	if o.MemoryInterval > 0 {
+		mem = c.startMemory(o.MemoryInterval)
+	}
 
 	free := &freeClients{wake: make(chan struct{}, 1)}
 	queues := make([]chan workOp, len(workers))
@@ -348,6 +352,9 @@ func (c *Cluster) Run(ctx context.Context) (*Result, error) {
 	}
 	finalWG.Wait()
 	finalEnd := clk.now()
+	if mem != nil {
+		res.Memory = mem.finish(ids, float64(workloadEnd-t0)/2e9)
+	}
 	if stopProgress != nil {
 		stopProgress()
 	}
@@ -449,6 +456,12 @@ func (c *Cluster) collect(res *Result) {
 	res.Nemesis = append([]NemesisEvent{}, c.nemEvents...)
 	c.nemMu.Unlock()
 	counts := h.counts
+	res.OpLatency = map[string]DurationStats{}
+	for f := Broadcast; f <= Read; f++ {
+		if lh := h.okLatency[f]; lh != nil {
+			res.OpLatency[f.String()] = lh.stats()
+		}
+	}
 	res.OddReplyCount, res.OddReplies = h.oddCount, h.oddReplies
 	h.mu.Unlock()
 	if res.OddReplies == nil {
@@ -603,6 +616,14 @@ func (c *Cluster) writeFiles(res *Result, logDir string) error {
 		errs = append(errs, err)
 	} else {
 		files = append(files, msgs)
+	}
+	if len(res.Memory.T) > 0 {
+		memPlot := filepath.Join(dir, "node-memory.png")
+		if err := plotMemory(res, memPlot); err != nil {
+			errs = append(errs, err)
+		} else {
+			files = append(files, memPlot)
+		}
 	}
 	files = append(files, logDir+string(filepath.Separator))
 	js := filepath.Join(dir, "results.json")

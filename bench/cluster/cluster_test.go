@@ -139,10 +139,27 @@ func TestRun_Flood(t *testing.T) {
 	res := run(t, Options{
 		Bin: testNode("flood"), NodeCount: 5, TimeLimit: 3 * time.Second, Rate: 50,
 		Latency: 5 * time.Millisecond, LatencyDist: "uniform", Recovery: 500 * time.Millisecond,
-		Seed: 3, OutDir: dir,
+		Seed: 3, OutDir: dir, MemoryInterval: 200 * time.Millisecond,
 	})
 	if !res.Valid || res.Workload.LostCount != 0 {
 		t.Fatalf("flood node invalid: %q", res.Reasons)
+	}
+	outputs := []string{"results.json", "stable-latency.png", "server-msgs.png", "node-logs/n4.log"}
+	if bl, rl := res.OpLatency["broadcast"], res.OpLatency["read"]; bl.Count != uint64(res.Stats.ByF["broadcast"].OKCount) ||
+		rl.Count == 0 || bl.P50 <= 0 || bl.Max < bl.P99 {
+		t.Errorf("op latency %+v for %+v", res.OpLatency, res.Stats.ByF)
+	}
+	if _, err := os.Stat("/proc/self/status"); err == nil {
+		outputs = append(outputs, "node-memory.png")
+		m := res.Memory
+		if len(m.T) < 10 || len(m.Nodes) != 5 || m.PeakMedian <= 0 || m.PeakMax < m.PeakMedian {
+			t.Errorf("memory: %d samples, %d nodes, peak median %d max %d", len(m.T), len(m.Nodes), m.PeakMedian, m.PeakMax)
+		}
+		for _, nm := range m.Nodes {
+			if len(nm.RSS) != len(m.T) || nm.RSS[0] <= 0 || nm.SecondHalf.Samples == 0 {
+				t.Errorf("memory of %s: %d samples of %d, second half %+v", nm.ID, len(nm.RSS), len(m.T), nm.SecondHalf)
+			}
+		}
 	}
 	acked := int64(res.Stats.ByF["broadcast"].OKCount)
 	if acked == 0 || res.Net.Servers.MsgCount != 6*acked {
@@ -151,7 +168,7 @@ func TestRun_Flood(t *testing.T) {
 	if res.Bench.DispatchError.Count == 0 {
 		t.Error("no message went through the delay heap")
 	}
-	for _, f := range []string{"results.json", "stable-latency.png", "server-msgs.png", "node-logs/n4.log"} {
+	for _, f := range outputs {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.IsDir() {
 			t.Errorf("missing output %s: %v", f, err)
 		}

@@ -46,6 +46,14 @@
 // server-to-server messages sent (dropped ones included) divided by the
 // number of client operations invoked, final reads included.
 //
+// Beyond the checker's figures, a Result holds the latency of the successful
+// operations from request to reply (Result.OpLatency), the server message
+// rate over time, and every node's resident memory over time
+// (Result.Memory: VmRSS read from /proc every Options.MemoryInterval, with
+// each node's peak and the trend over the second half of the workload).
+// With an output folder it writes results.json and plots of stable latency,
+// the message rate and memory.
+//
 // The network is built not to be the bottleneck: one reader goroutine per
 // node extracts src and dest without decoding the body, delayed messages
 // wait in a single heap served by one scheduler goroutine with one timer,

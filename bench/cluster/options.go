@@ -123,6 +123,12 @@ type Options struct {
 	// the seed used is reported in the result.
 	Seed int64 `json:"seed"`
 
+	// MemoryInterval is how often the bench reads every node's resident
+	// memory (VmRSS from /proc/PID/status; Linux only) for
+	// Result.Memory and node-memory.png. Zero means the default, 1 s;
+	// negative means never.
+	MemoryInterval time.Duration `json:"memory_interval"`
+
 	// OutDir receives results.json, node-logs/<id>.log with each node's
 	// stderr, and the plots. Empty means no files: node stderr is
 	// discarded.
@@ -178,6 +184,9 @@ func (o *Options) fill() {
 	}
 	if o.InitTimeout == 0 {
 		o.InitTimeout = 10 * time.Second
+	}
+	if o.MemoryInterval == 0 {
+		o.MemoryInterval = time.Second
 	}
 	if o.NodeNice == 0 {
 		o.NodeNice = 10

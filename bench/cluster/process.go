@@ -89,6 +89,16 @@ func startProc(o *Options, idx int, id string, log *os.File, clk *clock) (*proc,
 	return p, nil
 }
 
+// exited reports whether the process has exited.
+func (p *proc) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // kill ends the process at once (SIGKILL) for the kill nemesis, which is
 // not a crash, and waits until it has exited.
 func (p *proc) kill() {

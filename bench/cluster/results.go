@@ -51,6 +51,13 @@ type Result struct {
 	// final-missing values.
 	LostToKillsCount int     `json:"lost_to_kills_count"`
 	LostToKills      []int64 `json:"lost_to_kills"`
+	// OpLatency is how long the workload's successful operations took, by
+	// f (broadcast, read), from the client's request to the node's reply:
+	// Maelstrom's latency plots, summarized. Final reads are left out.
+	OpLatency map[string]DurationStats `json:"op_latency"`
+	// Memory is every node's resident memory over the run.
+	Memory MemoryResult `json:"memory"`
+
 	// Bench reports the bench's own timing accuracy.
 	Bench BenchResult `json:"bench"`
 	// Phases gives how long each phase took, in seconds.
@@ -315,6 +322,19 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	if wl.FinalMissingCount > 0 || wl.UnexpectedCount > 0 || wl.BadValueCount > 0 {
 		fmt.Fprintf(&b, "           final-missing %d %s, unexpected %d %s, non-integer %d\n",
 			wl.FinalMissingCount, ednList(wl.FinalMissing, 12), wl.UnexpectedCount, ednList(wl.Unexpected, 12), wl.BadValueCount)
+	}
+	if len(r.OpLatency) > 0 {
+		b.WriteString(" op latency")
+		for _, f := range []string{"broadcast", "read"} {
+			if d, ok := r.OpLatency[f]; ok {
+				fmt.Fprintf(&b, " %s p50 %.2f ms, p99 %.2f ms, max %.1f ms;", f, d.P50, d.P99, d.Max)
+			}
+		}
+		b.WriteString(" request to reply, successful ops\n")
+	}
+	if m := r.Memory; len(m.T) > 0 {
+		fmt.Fprintf(&b, " memory    peak RSS median %.1f MiB, max %.1f MiB (%s); second half of the workload: slope median %+.3f, max %+.3f MiB/min, spread max %.1f MiB\n",
+			float64(m.PeakMedian)/(1<<20), float64(m.PeakMax)/(1<<20), m.PeakNode, m.SlopeMedian, m.SlopeMax, float64(m.SpreadMax)/(1<<20))
 	}
 	se := r.Bench.SchedulingError
 	fmt.Fprintf(&b, " bench     scheduling error p50 %.3f ms, p99 %.3f ms, max %.1f ms over %d deliveries (heap dispatch p99 %.3f ms)\n",

@@ -127,6 +127,9 @@ type history struct {
 	// procNode maps a client number to the node it is bound to.
 	procNode []int
 	counts   [2][4]int // by OpF, OpType
+	// okLatency holds, by OpF, how long the workload's operations that
+	// succeeded took from invocation to reply (final reads left out).
+	okLatency [2]*hist
 	// errors keeps a few odd replies for the report.
 	oddReplies []string
 	oddCount   int
@@ -150,6 +153,12 @@ func (h *history) complete(inv *Event, t OpType, rep *reply, odd string) {
 	done := Event{Index: h.next, Time: h.clk.now() - h.t0, Process: inv.Process, F: inv.F, Type: t, Value: inv.Value, Final: inv.Final}
 	h.next++
 	h.counts[inv.F][t]++
+	if t == OK && !inv.Final {
+		if h.okLatency[inv.F] == nil {
+			h.okLatency[inv.F] = newHist()
+		}
+		h.okLatency[inv.F].record(done.Time - inv.Time)
+	}
 	if rep != nil {
 		done.Values, done.BadValues = rep.values, rep.badValues
 	}

@@ -153,7 +153,7 @@ func (r *Result) Plot(path string) error {
 	add("VmRSS", line(rss, blue, 1.5))
 	add("VmHWM (peak so far)", line(hwm, grey, 1, 4, 3))
 	if f, err := r.SecondHalf(); err == nil {
-		a, b := f.line(r.Samples)
+		a, b := f.line()
 		x0 := float64(f.From) / 1e6
 		add(fmt.Sprintf("second half: fit %+.3f MiB per million lines, max-min %.2f MiB", b, float64(f.Spread)/MiB),
 			line(plotter.XYs{{X: x0, Y: a + b*x0}, {X: xmax, Y: a + b*xmax}}, red, 1.5, 6, 4))

@@ -3,8 +3,6 @@ package soak
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"strconv"
 	"sync"
 )
 
@@ -75,34 +73,6 @@ func (c *arrayCounter) count() (int, bool) {
 		return 0, false
 	}
 	return c.commas + 1, true
-}
-
-// procMemory reads VmRSS and VmHWM, in bytes, from /proc/PID/status. It
-// returns false when the process is gone or has released its memory (a
-// zombie lists neither).
-func procMemory(pid int) (rss, hwm int64, ok bool) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		return 0, 0, false
-	}
-	rss, okR := statusKB(b, "VmRSS:")
-	hwm, okH := statusKB(b, "VmHWM:")
-	return rss, hwm, okR && okH
-}
-
-// statusKB finds the line "key   N kB" in a /proc status file and returns N
-// KiB in bytes.
-func statusKB(status []byte, key string) (int64, bool) {
-	for line := range bytes.SplitSeq(status, []byte{'\n'}) {
-		rest, ok := bytes.CutPrefix(line, []byte(key))
-		if !ok {
-			continue
-		}
-		rest = bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(rest), []byte("kB")))
-		kb, err := strconv.ParseInt(string(rest), 10, 64)
-		return kb << 10, err == nil
-	}
-	return 0, false
 }
 
 // fifo is an unbounded queue of ints, safe for one producer and one

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/maelstrom-gossip/node/bench/loadgen"
+	"github.com/maelstrom-gossip/node/bench/procmem"
 )
 
 // DefaultMix is the soak's stream: loadgen's mix (60% broadcasts, 39.5%
@@ -209,9 +210,9 @@ func Run(cfg Config) (*Result, error) {
 		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
-			if rss, hwm, ok := procMemory(cmd.Process.Pid); ok {
+			if u, ok := procmem.Read(cmd.Process.Pid); ok {
 				s := Sample{T: time.Since(start).Seconds(), Written: written.Load(), Handled: handled.Load(),
-					RSS: rss, HWM: hwm, Sent: sent.Load(), Set: nodeSet.Load(), Out: out.Load()}
+					RSS: u.RSS, HWM: u.HWM, Sent: sent.Load(), Set: nodeSet.Load(), Out: out.Load()}
 				samples = append(samples, s)
 				if cfg.Progress != nil {
 					cfg.Progress(s)

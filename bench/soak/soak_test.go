@@ -3,7 +3,6 @@ package soak
 import (
 	"errors"
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -40,7 +39,7 @@ func TestFlat(t *testing.T) {
 	if math.Abs(f.Slope-0.25) > 1e-6 {
 		t.Fatalf("slope %v, want 0.25", f.Slope)
 	}
-	a, b := f.line(samples)
+	a, b := f.line()
 	if got := a + b*15; math.Abs(got-(32.5+1.0/101)) > 1e-5 {
 		t.Fatalf("fit at 15M lines: %v MiB", got)
 	}
@@ -97,22 +96,6 @@ func TestArrayCounter(t *testing.T) {
 				t.Fatalf("%.80q in chunks of %d: count %d %v, want %d %v", c.line, size, n, ok, c.n, c.ok)
 			}
 		}
-	}
-}
-
-func TestStatusKB(t *testing.T) {
-	status := []byte("Name:\tnode\nVmPeak:\t 1270000 kB\nVmHWM:\t   34816 kB\nVmRSS:\t   31104 kB\nThreads:\t7\n")
-	if v, ok := statusKB(status, "VmHWM:"); !ok || v != 34816<<10 {
-		t.Fatalf("VmHWM %d %v", v, ok)
-	}
-	if v, ok := statusKB(status, "VmRSS:"); !ok || v != 31104<<10 {
-		t.Fatalf("VmRSS %d %v", v, ok)
-	}
-	if _, ok := statusKB(status, "VmSwap:"); ok {
-		t.Fatal("found a missing key")
-	}
-	if rss, hwm, ok := procMemory(os.Getpid()); !ok || rss <= 0 || hwm < rss {
-		t.Fatalf("own memory: %d %d %v", rss, hwm, ok)
 	}
 }
 

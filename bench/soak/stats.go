@@ -1,23 +1,15 @@
 package soak
 
-import (
-	"errors"
-	"math"
-)
+import "github.com/maelstrom-gossip/node/bench/procmem"
 
 // MiB is the unit of the memory figures.
-const MiB = 1 << 20
+const MiB = procmem.MiB
 
 // Flatness describes RSS over a window of a run: the samples taken once From
 // lines were handled. With the window after the set has reached its final
 // size, what RSS still does there is the buffers' (and the Go runtime's)
-// doing: Spread is how far it wanders, Slope whether it trends.
-//
-// For a Go node, expect a Spread of a few MiB even with bounded buffers: RSS
-// follows the heap goal (twice the live heap at the last GC, which depends on
-// how many buffers were in flight then) and the scavenger's returns of idle
-// pages. A leak shows as a Slope that persists from run to run and in the
-// live heap after each GC (GODEBUG=gctrace=1), not as noise.
+// doing: Spread is how far it wanders, Slope whether it trends (see
+// procmem.Trend for what to expect of a Go node).
 type Flatness struct {
 	From     int64 `json:"from_line"` // first line handled of the window
 	Samples  int   `json:"samples"`
@@ -28,63 +20,26 @@ type Flatness struct {
 	// Slope is the least-squares slope of RSS (MiB) against lines handled
 	// (millions): MiB gained per million lines.
 	Slope float64 `json:"slope_mib_per_mline"`
+	// intercept is the fitted line's MiB at line 0.
+	intercept float64
 }
 
 // ErrFewSamples is returned by Flat for a window without two samples at
 // different line counts.
-var ErrFewSamples = errors.New("soak: fewer than two samples at different line counts in the window")
+var ErrFewSamples = procmem.ErrFewSamples
 
 // Flat returns the flatness of RSS over the samples with at least from lines
 // handled.
 func Flat(samples []Sample, from int64) (Flatness, error) {
-	f := Flatness{From: from, MinRSS: math.MaxInt64}
-	var sx, sy float64
-	var win []Sample
-	for _, s := range samples {
-		if s.Handled < from {
-			continue
-		}
-		if len(win) == 0 {
-			f.StartRSS = s.RSS
-		}
-		win = append(win, s)
-		f.MinRSS, f.MaxRSS = min(f.MinRSS, s.RSS), max(f.MaxRSS, s.RSS)
-		sx += float64(s.Handled) / 1e6
-		sy += float64(s.RSS) / MiB
+	points := make([]procmem.Point, len(samples))
+	for i, s := range samples {
+		points[i] = procmem.Point{X: float64(s.Handled) / 1e6, RSS: s.RSS}
 	}
-	f.Samples = len(win)
-	if len(win) == 0 {
-		f.MinRSS = 0
-		return f, ErrFewSamples
-	}
-	f.Spread = f.MaxRSS - f.MinRSS
-	mx, my := sx/float64(len(win)), sy/float64(len(win))
-	var sxx, sxy float64
-	for _, s := range win {
-		dx := float64(s.Handled)/1e6 - mx
-		sxx += dx * dx
-		sxy += dx * (float64(s.RSS)/MiB - my)
-	}
-	if sxx == 0 {
-		return f, ErrFewSamples
-	}
-	f.Slope = sxy / sxx
-	return f, nil
+	t, err := procmem.Fit(points, float64(from)/1e6)
+	return Flatness{From: from, Samples: t.Samples, StartRSS: t.StartRSS, MinRSS: t.MinRSS, MaxRSS: t.MaxRSS,
+		Spread: t.Spread, Slope: t.Slope, intercept: t.Intercept}, err
 }
 
 // line returns the intercept and slope of the least-squares line of the
 // window (RSS in MiB against millions of lines).
-func (f Flatness) line(samples []Sample) (a, b float64) {
-	var n, sx, sy float64
-	for _, s := range samples {
-		if s.Handled >= f.From {
-			n++
-			sx += float64(s.Handled) / 1e6
-			sy += float64(s.RSS) / MiB
-		}
-	}
-	if n == 0 {
-		return 0, 0
-	}
-	return sy/n - f.Slope*sx/n, f.Slope
-}
+func (f Flatness) line() (a, b float64) { return f.intercept, f.Slope }

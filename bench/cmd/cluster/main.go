@@ -80,6 +80,7 @@ func run() int {
 		recovery    = flag.Float64("recovery", def.Recovery.Seconds(), "seconds of quiet after healing, before the final reads")
 		rpcTimeout  = flag.Float64("rpc-timeout", def.RPCTimeout.Seconds(), "seconds before a client request is indeterminate")
 		nodeNice    = flag.Int("node-nice", 10, "niceness added to the node processes so the network is served first (0: none)")
+		memEvery    = flag.Float64("memory-interval", def.MemoryInterval.Seconds(), "seconds between readings of every node's resident memory (0: none)")
 		out         = flag.String("out", "", "output folder (default ./out/<timestamp>)")
 		seed        = flag.Int64("seed", 0, "random seed (default: from the clock)")
 		progress    = flag.Bool("progress", true, "show a progress line on stderr")
@@ -109,6 +110,10 @@ func run() int {
 	if *recovery == 0 {
 		rec = -1
 	}
+	memInterval := seconds(*memEvery)
+	if *memEvery == 0 {
+		memInterval = -1
+	}
 	opts := cluster.Options{
 		Bin:             *bin,
 		Args:            flag.Args(),
@@ -128,6 +133,7 @@ func run() int {
 		RPCTimeout:      seconds(*rpcTimeout),
 		Seed:            *seed,
 		NodeNice:        *nodeNice,
+		MemoryInterval:  memInterval,
 		OutDir:          dir,
 	}
 	if *progress {
