@@ -15,6 +15,7 @@
 //	-data-dir DIR      GOSSIP_DATA_DIR        persist acknowledged values there (fsync before broadcast_ok), default none
 //	-max-line-bytes N  GOSSIP_MAX_LINE_BYTES  longest input line accepted, default 268435456 (256 MiB)
 //	-seed N            GOSSIP_SEED            seed of the random choices, default 0 (random)
+//	-cpuprofile FILE   GOSSIP_CPUPROFILE      write a CPU profile of the whole run to FILE ("%p" becomes the process id), default none
 //
 // The profile sets every gossip setting; the other flags then override it
 // one by one. A duration is written as Go's time.ParseDuration reads it
@@ -26,6 +27,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -34,7 +36,7 @@ import (
 )
 
 func main() {
-	cfg, err := config(os.Args[1:], os.Getenv)
+	cfg, opts, err := config(os.Args[1:], os.Getenv)
 	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintf(os.Stderr, "[ERR] node: %v\n", err)
@@ -46,15 +48,54 @@ func main() {
 		fmt.Fprintf(os.Stderr, "[ERR] node: %v\n", err)
 		os.Exit(2)
 	}
-	if err := n.Run(); err != nil {
+	stopProfile, err := startCPUProfile(opts.cpuProfile)
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "[ERR] node: %v\n", err)
+		os.Exit(2)
+	}
+	runErr := n.Run()
+	if err := stopProfile(); err != nil {
+		fmt.Fprintf(os.Stderr, "[ERR] node: cpu profile: %v\n", err)
+	}
+	if runErr != nil {
+		fmt.Fprintf(os.Stderr, "[ERR] node: %v\n", runErr)
 		os.Exit(1)
 	}
 }
 
+// options are the settings of the command itself, beside the node's.
+type options struct {
+	// cpuProfile is the file that receives a CPU profile of the run, with
+	// "%p" replaced by the process id; empty means none.
+	cpuProfile string
+}
+
+// startCPUProfile starts profiling into path (after replacing "%p" with the
+// process id, so that the nodes of a cluster can share one setting) and
+// returns the function that stops it and closes the file. An empty path
+// profiles nothing.
+func startCPUProfile(path string) (stop func() error, err error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	path = strings.ReplaceAll(path, "%p", strconv.Itoa(os.Getpid()))
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		return f.Close()
+	}, nil
+}
+
 // config builds the node's settings from the profile, then the other
 // settings from the environment, then from the command line.
-func config(args []string, getenv func(string) string) (node.Config, error) {
+func config(args []string, getenv func(string) string) (node.Config, options, error) {
 	fs := flag.NewFlagSet("node", flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
 	d := node.DefaultConfig()
@@ -68,20 +109,21 @@ func config(args []string, getenv func(string) string) (node.Config, error) {
 	fs.String("data-dir", "", "persist acknowledged values in this folder, fsynced before broadcast_ok (env GOSSIP_DATA_DIR)")
 	fs.Int("max-line-bytes", d.MaxLineBytes, "longest input line accepted (env GOSSIP_MAX_LINE_BYTES)")
 	fs.Uint64("seed", 0, "seed of the random choices, 0 for a random one (env GOSSIP_SEED)")
+	cpuProfile := fs.String("cpuprofile", "", `write a CPU profile of the run to this file, "%p" replaced by the process id (env GOSSIP_CPUPROFILE)`)
 
-	for _, name := range []string{"profile", "fanout", "interval", "star", "batch", "phase", "ack-delay", "data-dir", "max-line-bytes", "seed"} {
+	for _, name := range []string{"profile", "fanout", "interval", "star", "batch", "phase", "ack-delay", "data-dir", "max-line-bytes", "seed", "cpuprofile"} {
 		env := "GOSSIP_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 		if v := getenv(env); v != "" {
 			if err := fs.Set(name, v); err != nil {
-				return d, fmt.Errorf("%s=%q: %v", env, v, err)
+				return d, options{}, fmt.Errorf("%s=%q: %v", env, v, err)
 			}
 		}
 	}
 	if err := fs.Parse(args); err != nil {
-		return d, err
+		return d, options{}, err
 	}
 	if fs.NArg() > 0 {
-		return d, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return d, options{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	// Every setting was given a value above (from its default, its
 	// variable or its flag); only those set explicitly override the
@@ -90,7 +132,7 @@ func config(args []string, getenv func(string) string) (node.Config, error) {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = f.Value.String() })
 	cfg, err := node.ProfileConfig(fs.Lookup("profile").Value.String())
 	if err != nil {
-		return d, err
+		return d, options{}, err
 	}
 	for name, v := range set {
 		var err error
@@ -123,10 +165,10 @@ func config(args []string, getenv func(string) string) (node.Config, error) {
 			cfg.Seed, err = strconv.ParseUint(v, 10, 64)
 		}
 		if err != nil {
-			return cfg, fmt.Errorf("%s %q: %v", name, v, err)
+			return cfg, options{}, fmt.Errorf("%s %q: %v", name, v, err)
 		}
 	}
-	return cfg, nil
+	return cfg, options{cpuProfile: *cpuProfile}, nil
 }
 
 // parseDuration reads a Go duration or a plain number of milliseconds.

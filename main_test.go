@@ -1,6 +1,10 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -34,7 +38,7 @@ func TestConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg, err := config(tt.args, func(k string) string { return tt.env[k] })
+			cfg, _, err := config(tt.args, func(k string) string { return tt.env[k] })
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("config error = %v, want error %v", err, tt.wantErr)
 			}
@@ -49,19 +53,41 @@ func TestConfig(t *testing.T) {
 }
 
 func TestConfig_Profiles(t *testing.T) {
-	cfg, err := config([]string{"-profile", "messages", "-phase=false", "-star=true"}, func(string) string { return "" })
+	cfg, _, err := config([]string{"-profile", "messages", "-phase=false", "-star=true"}, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.NoStar || cfg.Batch != 500*time.Millisecond || cfg.Phase || cfg.Interval != 2*time.Second {
 		t.Fatalf("messages profile with -phase=false: %+v", cfg)
 	}
-	cfg, err = config(nil, func(k string) string { return map[string]string{"GOSSIP_STAR": "false"}[k] })
+	cfg, _, err = config(nil, func(k string) string { return map[string]string{"GOSSIP_STAR": "false"}[k] })
 	if err != nil || !cfg.NoStar || cfg.Batch != 225*time.Millisecond {
 		t.Fatalf("GOSSIP_STAR=false: %+v, %v", cfg, err)
 	}
-	cfg, err = config([]string{"-profile", "latency"}, func(string) string { return "" })
+	cfg, _, err = config([]string{"-profile", "latency"}, func(string) string { return "" })
 	if err != nil || cfg.NoStar || cfg.Batch != 0 || cfg.Phase {
 		t.Fatalf("latency profile: %+v, %v", cfg, err)
+	}
+}
+
+func TestConfig_CPUProfile(t *testing.T) {
+	_, opts, err := config(nil, func(k string) string { return map[string]string{"GOSSIP_CPUPROFILE": "/tmp/n-%p.cpu"}[k] })
+	if err != nil || opts.cpuProfile != "/tmp/n-%p.cpu" {
+		t.Fatalf("GOSSIP_CPUPROFILE: %+v, %v", opts, err)
+	}
+	path := filepath.Join(t.TempDir(), "node-%p.cpu")
+	stop, err := startCPUProfile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	want := strings.ReplaceAll(path, "%p", strconv.Itoa(os.Getpid()))
+	if st, err := os.Stat(want); err != nil || st.Size() == 0 {
+		t.Fatalf("profile %s: %v", want, err)
+	}
+	if _, err := startCPUProfile(filepath.Join(t.TempDir(), "missing", "x.cpu")); err == nil {
+		t.Fatal("profile into a missing folder succeeded")
 	}
 }

@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -57,29 +59,74 @@ type Event struct {
 }
 
 // element tracks one broadcast value the way jepsen's set-full does. Index
-// fields are -1 when unset.
+// fields are -1 when unset. What every read updates for each value it saw
+// is kept apart, in presence, so that a read's pass over all values touches
+// as little memory as possible.
 type element struct {
-	attempted              bool
-	knownIndex, knownTime  int64 // completion that first made it known
-	presentIndex, presTime int64 // latest-invoked read that saw it
-	absentIndex, absTime   int64 // latest-invoked read that missed it
-	finalMissing           bool  // known, and absent from some final read
-	// Where it came from and went, when the history says which node each
-	// client is bound to (the bench's does; CheckHistory's does not):
-	// ackNode is the node that acknowledged the broadcast (-1: none) at
-	// ackTime, and seenOn the node whose reads saw it (-1: none yet, -2:
-	// several).
+	attempted             bool
+	knownIndex, knownTime int64 // completion that first made it known
+	absentIndex, absTime  int64 // latest-invoked read that missed it
+	finalMissing          bool  // known, and absent from some final read
+	// Where it came from, when the history says which node each client is
+	// bound to (the bench's does; CheckHistory's does not): the node that
+	// acknowledged the broadcast (-1: none), at ackTime.
 	ackNode int32
 	ackTime int64
-	seenOn  int32
 }
 
-// outcome is set-full's verdict on the element.
-func (e *element) outcome() Outcome {
+// presence is what the reads that saw a value tell about it.
+type presence struct {
+	index, time int64 // latest-invoked read that saw it; index -1: none
+	// seenOn is the node whose reads saw it (-1: none yet, -2: several).
+	seenOn int32
+}
+
+var noPresence = presence{index: -1, seenOn: -1}
+
+// saw records a read invoked at index and time, on node (-1: unknown), that
+// saw the value.
+func (p *presence) saw(index, time int64, node int) {
+	if p.index < index {
+		p.index, p.time = index, time
+	}
+	if node >= 0 && p.seenOn != int32(node) && p.seenOn != -2 {
+		if p.seenOn == -1 {
+			p.seenOn = int32(node)
+		} else {
+			p.seenOn = -2
+		}
+	}
+}
+
+// add merges what o records into p.
+func (p *presence) add(o presence) {
+	if p.index < o.index {
+		p.index, p.time = o.index, o.time
+	}
 	switch {
-	case e.presentIndex >= 0 && e.absentIndex < e.presentIndex:
+	case o.seenOn == -1 || o.seenOn == p.seenOn:
+	case p.seenOn == -1:
+		p.seenOn = o.seenOn
+	default:
+		p.seenOn = -2
+	}
+}
+
+// presenceOf returns what the reads tell about value v: its own record
+// merged with that of its word of 64 values.
+func (s *setFull) presenceOf(v int) presence {
+	p := s.pres[v]
+	p.add(s.wordPres[v/64])
+	return p
+}
+
+// outcome is set-full's verdict on value v.
+func (s *setFull) outcome(v int) Outcome {
+	e, present := &s.elems[v], s.presenceOf(v).index
+	switch {
+	case present >= 0 && e.absentIndex < present:
 		return Stable
-	case e.knownIndex >= 0 && e.absentIndex >= 0 && e.presentIndex < e.absentIndex && e.knownIndex < e.absentIndex:
+	case e.knownIndex >= 0 && e.absentIndex >= 0 && present < e.absentIndex && e.knownIndex < e.absentIndex:
 		return Lost
 	}
 	return NeverRead
@@ -91,12 +138,21 @@ func (e *element) outcome() Outcome {
 // read lacks, and final reads that failed. A setFull MUST NOT be used from
 // concurrently running goroutines; the history lock guards it.
 type setFull struct {
-	elems       []element
-	present     []uint64 // scratch bitset for one read
-	unexpected  map[int64]struct{}
-	badValues   int
-	finalFailed int
-	finalOK     int
+	elems []element
+	pres  []presence // by value, beside elems
+	// wordPres[w] records the reads that saw every one of the values
+	// 64w..64w+63, all of them broadcast by then: such a read updates the
+	// word once instead of each of its 64 values. A value's presence is
+	// its own merged with its word's (presenceOf).
+	wordPres []presence
+	// attempted and known are bitsets of the values broadcast and of those
+	// known (elems[v].knownIndex >= 0).
+	attempted, known []uint64
+	present          []uint64 // scratch bitset for one read
+	unexpected       map[int64]struct{}
+	badValues        int
+	finalFailed      int
+	finalOK          int
 }
 
 func newSetFull() *setFull {
@@ -108,15 +164,33 @@ func (s *setFull) elem(v int64) *element {
 		return nil
 	}
 	for int64(len(s.elems)) <= v {
-		s.elems = append(s.elems, element{knownIndex: -1, presentIndex: -1, absentIndex: -1, ackNode: -1, seenOn: -1})
+		s.elems = append(s.elems, element{knownIndex: -1, absentIndex: -1, ackNode: -1})
+		s.pres = append(s.pres, noPresence)
+	}
+	if words := (len(s.elems) + 63) / 64; len(s.attempted) < words {
+		s.attempted = append(s.attempted, make([]uint64, words-len(s.attempted))...)
+		s.known = append(s.known, make([]uint64, words-len(s.known))...)
+		for len(s.wordPres) < words {
+			s.wordPres = append(s.wordPres, noPresence)
+		}
 	}
 	return &s.elems[v]
+}
+
+// setKnown records that value v became known at the completion index, at t.
+func (s *setFull) setKnown(v int64, index, t int64) {
+	e := &s.elems[v]
+	if e.knownIndex < 0 {
+		e.knownIndex, e.knownTime = index, t
+		s.known[v/64] |= 1 << (v % 64)
+	}
 }
 
 // addInvoke starts tracking a broadcast value.
 func (s *setFull) addInvoke(v int64) {
 	if e := s.elem(v); e != nil {
 		e.attempted = true
+		s.attempted[v/64] |= 1 << (v % 64)
 	}
 }
 
@@ -127,9 +201,7 @@ func (s *setFull) addOK(v int64, index, t int64, node int) {
 	if e == nil || !e.attempted {
 		return
 	}
-	if e.knownIndex < 0 {
-		e.knownIndex, e.knownTime = index, t
-	}
+	s.setKnown(v, index, t)
 	if e.ackNode < 0 && node >= 0 {
 		e.ackNode, e.ackTime = int32(node), t
 	}
@@ -137,6 +209,12 @@ func (s *setFull) addOK(v int64, index, t int64, node int) {
 
 // readOK records a successful read on node (-1 when unknown): inv is its
 // invocation, done its completion.
+//
+// It visits every value broadcast so far, 64 at a time through the bitsets.
+// When a read saw all 64 values of a word, all of them broadcast, the word's
+// presence is updated once (late in a long run nearly every word is such a
+// word); otherwise each value the read saw updates its own. The values it
+// missed (few, in a healthy cluster) update their elements.
 func (s *setFull) readOK(inv, done *Event, node int) {
 	n := len(s.elems)
 	words := (n + 63) / 64
@@ -146,7 +224,7 @@ func (s *setFull) readOK(inv, done *Event, node int) {
 	s.present = s.present[:words]
 	clear(s.present)
 	for _, v := range done.Values {
-		if v < 0 || v >= int64(n) || !s.elems[v].attempted {
+		if v < 0 || v >= int64(n) || s.attempted[v/64]&(1<<(v%64)) == 0 {
 			if len(s.unexpected) < 1<<16 {
 				s.unexpected[v] = struct{}{}
 			}
@@ -158,28 +236,21 @@ func (s *setFull) readOK(inv, done *Event, node int) {
 	if done.Final {
 		s.finalOK++
 	}
-	for v := range s.elems {
-		e := &s.elems[v]
-		if !e.attempted {
-			continue
+	for w, seen := range s.present {
+		if unknown := seen &^ s.known[w]; unknown != 0 {
+			for ; unknown != 0; unknown &= unknown - 1 {
+				s.setKnown(int64(w*64+bits.TrailingZeros64(unknown)), done.Index, done.Time)
+			}
 		}
-		if s.present[v/64]&(1<<(v%64)) != 0 {
-			if node >= 0 {
-				switch e.seenOn {
-				case -1:
-					e.seenOn = int32(node)
-				case int32(node), -2:
-				default:
-					e.seenOn = -2
-				}
-			}
-			if e.knownIndex < 0 {
-				e.knownIndex, e.knownTime = done.Index, done.Time
-			}
-			if e.presentIndex < inv.Index {
-				e.presentIndex, e.presTime = inv.Index, inv.Time
-			}
-		} else {
+		if seen == math.MaxUint64 {
+			s.wordPres[w].saw(inv.Index, inv.Time, node)
+			continue // nothing was missed
+		}
+		for b := seen; b != 0; b &= b - 1 {
+			s.pres[w*64+bits.TrailingZeros64(b)].saw(inv.Index, inv.Time, node)
+		}
+		for b := s.attempted[w] &^ seen; b != 0; b &= b - 1 {
+			e := &s.elems[w*64+bits.TrailingZeros64(b)]
 			if e.absentIndex < inv.Index {
 				e.absentIndex, e.absTime = inv.Index, inv.Time
 			}
@@ -270,7 +341,7 @@ func (s *setFull) results() WorkloadResult {
 		}
 		w.AttemptCount++
 		r := ValueResult{Value: int64(v), Known: e.knownIndex >= 0, KnownTime: e.knownTime}
-		switch e.outcome() {
+		switch s.outcome(v) {
 		case Stable:
 			r.Outcome = Stable
 			stableTime := int64(0)
@@ -286,8 +357,8 @@ func (s *setFull) results() WorkloadResult {
 		case Lost:
 			r.Outcome = Lost
 			lostTime := int64(0)
-			if e.presentIndex >= 0 {
-				lostTime = e.presTime + 1
+			if p := s.presenceOf(v); p.index >= 0 {
+				lostTime = p.time + 1
 			}
 			r.LostLatency = nsToMs(max(lostTime-e.knownTime, 0))
 			lost = append(lost, r.LostLatency)
@@ -373,10 +444,10 @@ func (s *setFull) diedWith(node int, from, to, kill int64) (acked int, lost []in
 			continue
 		}
 		acked++
-		if e.outcome() != Lost && !e.finalMissing {
+		if s.outcome(v) != Lost && !e.finalMissing {
 			continue
 		}
-		if e.seenOn != -1 && int(e.seenOn) != node || e.presentIndex >= 0 && e.presTime > kill {
+		if p := s.presenceOf(v); p.seenOn != -1 && int(p.seenOn) != node || p.index >= 0 && p.time > kill {
 			continue
 		}
 		lost = append(lost, int64(v))

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"math/rand/v2"
 	"reflect"
 	"testing"
 )
@@ -194,4 +195,162 @@ func seq(n int) []int64 {
 		s[i] = int64(n - 1 - i)
 	}
 	return s
+}
+
+// BenchmarkSetFull_ReadOK measures the checker's cost of one read that
+// returns every one of 100,000 values broadcast (the late reads of a long
+// run): the bench pays it for every read, under the history lock.
+func BenchmarkSetFull_ReadOK(b *testing.B) {
+	const n = 100_000
+	s := newSetFull()
+	vals := make([]int64, n)
+	for v := range int64(n) {
+		s.addInvoke(v)
+		s.addOK(v, v, v, int(v%25))
+		vals[v] = v
+	}
+	inv := Event{Index: n, F: Read}
+	done := Event{Index: n + 1, F: Read, Type: OK, Values: vals}
+	b.ReportAllocs()
+	b.SetBytes(8 * n)
+	for b.Loop() {
+		inv.Index += 2
+		done.Index += 2
+		s.readOK(&inv, &done, 3)
+	}
+}
+
+// TestCheckHistory_MatchesReference checks the checker, whose reads update
+// whole words of 64 values at once, against a plain per-value set-full on
+// random histories: values broadcast in order by several processes, reads
+// that see a prefix of the values with random holes (so some words are
+// complete and some are not), some of them after values stop being seen.
+func TestCheckHistory_MatchesReference(t *testing.T) {
+	for seed := range uint64(40) {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		var h hb
+		next := int64(0)
+		tm := int64(0)
+		for range 300 {
+			tm++
+			p := rng.IntN(4)
+			if rng.IntN(2) == 0 {
+				v := next
+				next++
+				h.bcast(tm, p, v)
+				if rng.IntN(10) != 0 {
+					h.ack(tm, p, v)
+				} else {
+					h.info(tm, p, v)
+				}
+				continue
+			}
+			h.read(tm, p)
+			var vals []int64
+			upTo := next
+			if rng.IntN(3) == 0 {
+				upTo = rng.Int64N(next + 1)
+			}
+			holes := rng.IntN(4)
+			for v := range upTo {
+				if holes > 0 && rng.IntN(int(upTo)+1) < 3 {
+					holes--
+					continue
+				}
+				vals = append(vals, v)
+			}
+			h.readOK(tm, p, vals...)
+		}
+		got := CheckHistory(h.ev)
+		want := referenceSetFull(h.ev)
+		if len(got.Values()) != len(want) {
+			t.Fatalf("seed %d: %d values, want %d", seed, len(got.Values()), len(want))
+		}
+		for i, r := range got.Values() {
+			if w := want[i]; r.Outcome != w.Outcome || r.StableLatency != w.StableLatency || r.LostLatency != w.LostLatency {
+				t.Fatalf("seed %d: value %d: %v stable %d lost %d, want %v stable %d lost %d",
+					seed, r.Value, r.Outcome, r.StableLatency, r.LostLatency, w.Outcome, w.StableLatency, w.LostLatency)
+			}
+		}
+	}
+}
+
+// referenceSetFull is set-full written as plainly as possible, for the
+// histories of TestCheckHistory_MatchesReference (every event completes
+// before the next one starts, one value per broadcast).
+func referenceSetFull(events []Event) []ValueResult {
+	type rec struct {
+		attempted                 bool
+		known, present, absent    int64
+		knownT, presentT, absentT int64
+	}
+	var recs []rec
+	var inv *Event
+	for i := range events {
+		ev := &events[i]
+		if ev.Type == Invoke {
+			inv = ev
+			if ev.F == Broadcast {
+				for int64(len(recs)) <= ev.Value {
+					recs = append(recs, rec{known: -1, present: -1, absent: -1})
+				}
+				recs[ev.Value].attempted = true
+			}
+			continue
+		}
+		if ev.Type != OK {
+			continue
+		}
+		if ev.F == Broadcast {
+			if r := &recs[ev.Value]; r.known < 0 {
+				r.known, r.knownT = ev.Index, ev.Time
+			}
+			continue
+		}
+		seen := map[int64]bool{}
+		for _, v := range ev.Values {
+			seen[v] = true
+		}
+		for v := range recs {
+			r := &recs[v]
+			if !r.attempted {
+				continue
+			}
+			if seen[int64(v)] {
+				if r.known < 0 {
+					r.known, r.knownT = ev.Index, ev.Time
+				}
+				if r.present < inv.Index {
+					r.present, r.presentT = inv.Index, inv.Time
+				}
+			} else if r.absent < inv.Index {
+				r.absent, r.absentT = inv.Index, inv.Time
+			}
+		}
+	}
+	var out []ValueResult
+	for v, r := range recs {
+		if !r.attempted {
+			continue
+		}
+		res := ValueResult{Value: int64(v), Outcome: NeverRead}
+		switch {
+		case r.present >= 0 && r.absent < r.present:
+			res.Outcome = Stable
+			st := int64(0)
+			if r.absent >= 0 {
+				st = r.absentT + 1
+			}
+			res.StableLatency = max(st-r.knownT, 0) / 1e6
+		case r.known >= 0 && r.absent >= 0 && r.present < r.absent && r.known < r.absent:
+			res.Outcome = Lost
+			lt := int64(0)
+			if r.present >= 0 {
+				lt = r.presentT + 1
+			}
+			res.LostLatency = max(lt-r.knownT, 0) / 1e6
+		}
+		out = append(out, res)
+	}
+	return out
 }

@@ -438,6 +438,10 @@ func (s *scanner) reply(vals []int64) (r reply, ok bool) {
 				return s.value()
 			}
 			r.hasMessages = true
+			if v, ok := s.compactInts(vals); ok {
+				vals = v
+				return true
+			}
 			return s.array(func() bool {
 				start := s.i
 				v, isInt, ok := s.int64()
@@ -464,6 +468,57 @@ func (s *scanner) reply(vals []int64) (r reply, ok bool) {
 	})
 	r.values = vals
 	return r, ok
+}
+
+// compactInts scans, at the cursor, an array of integers of at most 18
+// digits written without whitespace ("[1,-2,3]"), which is how nodes print
+// read_ok's messages, and appends them to vals. For anything else it
+// returns false with the cursor and vals as they were, and the caller takes
+// the general path; it is only a shortcut, and accepts nothing that path
+// would not.
+func (s *scanner) compactInts(vals []int64) ([]int64, bool) {
+	b, i, n0 := s.b, s.i, len(vals)
+	if i+1 >= len(b) || b[i] != '[' {
+		return vals, false
+	}
+	i++
+	if b[i] == ']' {
+		s.i = i + 1
+		return vals, true
+	}
+	for {
+		neg := i < len(b) && b[i] == '-'
+		if neg {
+			i++
+		}
+		start := i
+		var u uint64
+		for i < len(b) {
+			c := b[i] - '0'
+			if c > 9 {
+				break
+			}
+			u = u*10 + uint64(c)
+			i++
+		}
+		if nd := i - start; nd == 0 || nd > 18 || nd > 1 && b[start] == '0' || i >= len(b) {
+			return vals[:n0], false
+		}
+		v := int64(u)
+		if neg {
+			v = -v
+		}
+		vals = append(vals, v)
+		switch b[i] {
+		case ',':
+			i++
+		case ']':
+			s.i = i + 1
+			return vals, true
+		default:
+			return vals[:n0], false
+		}
+	}
 }
 
 // int64 scans a value at the cursor. When it is a JSON integer that fits an
