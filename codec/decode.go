@@ -58,6 +58,7 @@ type Message struct {
 	Ack      []byte // gossip_push: an integer, the highest msg_id received
 	Inc      []byte // gossip_push: an integer, the sender's incarnation
 	AckInc   []byte // gossip_push: an integer, the incarnation whose msg_id ack names
+	Prev     []byte // gossip_push: an integer, the msg_id of the push this one is chained to
 
 	// Values holds the messages array already parsed, when Decode parsed it
 	// while validating a long line (HasValues); otherwise parse Messages
@@ -83,6 +84,7 @@ type body struct {
 	Ack       sonic.NoCopyRawMessage `json:"ack"`
 	Inc       sonic.NoCopyRawMessage `json:"inc"`
 	AckInc    sonic.NoCopyRawMessage `json:"ack_inc"`
+	Prev      sonic.NoCopyRawMessage `json:"prev"`
 }
 
 type envelope struct {
@@ -185,6 +187,7 @@ func (d *Decoder) Decode(line []byte, m *Message) error {
 		Ack:      e.Body.Ack,
 		Inc:      e.Body.Inc,
 		AckInc:   e.Body.AckInc,
+		Prev:     e.Body.Prev,
 
 		Values:    vals,
 		HasValues: hasVals,

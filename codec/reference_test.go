@@ -48,6 +48,7 @@ type refBody struct {
 	Ack       json.RawMessage `json:"ack"`
 	Inc       json.RawMessage `json:"inc"`
 	AckInc    json.RawMessage `json:"ack_inc"`
+	Prev      json.RawMessage `json:"prev"`
 }
 
 type refEnvelope struct {

@@ -10,7 +10,8 @@
 // Knowledge about a peer is kept as a count: the node's message set only
 // grows, so "peer p holds everything the node had when it held n values" is
 // one integer per peer. It is raised when p acknowledges a message that
-// carried everything p was not known to hold (a full-state sync, or a push
-// cut from the log at that count), or sends a sync that covers the whole
-// local set; it drops to zero when p is found to have restarted.
+// carried everything p was not known to hold (a full-state sync, a push cut
+// from the log at that count, or the last of a chain of pushes that p
+// acknowledges only whole), or sends a sync that covers the whole local set;
+// it drops to zero when p is found to have restarted.
 package gossip

@@ -60,9 +60,9 @@ func TestPeers_AckedUpTo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.Sent(0, 5, 10)
-	p.Sent(0, 9, 14)
-	p.Sent(0, 12, 20)
+	p.Sent(0, 5, 10, 0)
+	p.Sent(0, 9, 14, 0)
+	p.Sent(0, 12, 20, 0)
 	p.AckedUpTo(0, 9)
 	if p.Held(0) != 14 {
 		t.Fatalf("Held = %d after ack 9, want 14", p.Held(0))
@@ -90,7 +90,7 @@ func TestPlan_PhasedPushTime(t *testing.T) {
 	pl := NewPlan(p, &l, Settings{Star: true, Batch: 200e6, Phase: true}, 0, 1)
 	base := int64(1000) * b
 	for k := range int64(8) {
-		pl.Received(0, k, true, base+k*b+lag+k%3*1e6) // up to 2 ms late
+		pl.Received(0, k, true, false, 0, base+k*b+lag+k%3*1e6) // up to 2 ms late
 	}
 	if pl.lag < lag || pl.lag > lag+2e6 {
 		t.Fatalf("lag %d, want about %d", pl.lag, lag)
@@ -104,7 +104,7 @@ func TestPlan_PhasedPushTime(t *testing.T) {
 	// still give one estimate.
 	pl2 := NewPlan(p, &l, Settings{Star: true, Batch: 200e6, Phase: true}, 0, 1)
 	for k := range int64(8) {
-		pl2.Received(0, k, true, base+k*b-1e6+k%3*1e6) // -1, 0, +1 ms around the grid
+		pl2.Received(0, k, true, false, 0, base+k*b-1e6+k%3*1e6) // -1, 0, +1 ms around the grid
 	}
 	if d := wrap(pl2.lag, b); d < -1e6 || d > 1e6 {
 		t.Fatalf("lag across the wrap %d", d)

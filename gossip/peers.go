@@ -25,7 +25,8 @@ var (
 
 type pending struct {
 	msgID int64
-	size  int // local set size when the sync was sent; 0 = free slot
+	size  int   // local set size when the message was sent; 0 = free slot
+	at    int64 // when it was sent, in the caller's clock
 }
 
 // Peers is the node's view of the other nodes of the cluster.
@@ -47,12 +48,15 @@ type Peers struct {
 // the Plan that drives it (nanoseconds; 0 means never).
 type link struct {
 	sentLen      int   // log length at the last send of values
+	lastData     int64 // msg_id of the last send of values; -1 none
 	lastSend     int64 // time of the last send of values
-	unackedSince int64 // time of the first send of values not yet acknowledged
-	recvMax      int64 // highest msg_id of a push with values from the peer; -1 none
+	lastFull     int64 // time of the last self-contained send of values (see Send)
+	unackedSince int64 // time of the oldest send of values not yet acknowledged
+	recvMax      int64 // msg_id to acknowledge: the newest push with values from the peer whose chain is complete; -1 none
 	ackSent      int64 // highest msg_id acknowledged to the peer; -1 none
 	owedSince    int64 // time since an acknowledgement is owed; 0 none
 	lastRecv     int64 // time of the last push with values from the peer
+	heard        int64 // time of the last message of any kind from the peer
 	wholeAt      int64 // time of the last send of the whole set
 	lastAny      int64 // time of the last message of any kind
 	trust        int   // log positions from which values that came from the peer count as held by it
@@ -91,7 +95,7 @@ func NewPeers(self string, nodeIDs []string, seed uint64) (*Peers, error) {
 	p.cand = make([]int, 0, len(p.ids))
 	p.links = make([]link, len(p.ids))
 	for i := range p.links {
-		p.links[i].recvMax, p.links[i].ackSent = -1, -1
+		p.links[i].recvMax, p.links[i].ackSent, p.links[i].lastData = -1, -1, -1
 	}
 	return p, nil
 }
@@ -158,10 +162,11 @@ func (p *Peers) pickFew(k int) []int {
 	return p.pick
 }
 
-// Sent records that a message with id msgID went to peer i carrying every
-// value the node had when it held size values, except those the peer was
-// known to hold (a full-state sync, or a push of what the peer lacked).
-func (p *Peers) Sent(i int, msgID int64, size int) {
+// Sent records that a message with id msgID went to peer i at time now
+// carrying every value the node had when it held size values, except those
+// the peer was known to hold (a full-state sync, a push of what the peer
+// lacked, or the last of a chain of pushes that together carry that).
+func (p *Peers) Sent(i int, msgID int64, size int, now int64) {
 	ring := &p.pending[i]
 	oldest := 0
 	for j := range ring {
@@ -173,7 +178,7 @@ func (p *Peers) Sent(i int, msgID int64, size int) {
 			oldest = j
 		}
 	}
-	ring[oldest] = pending{msgID: msgID, size: size}
+	ring[oldest] = pending{msgID: msgID, size: size, at: now}
 }
 
 // Acked records peer i's acknowledgement of the sync with message id
@@ -189,12 +194,11 @@ func (p *Peers) Acked(i int, inReplyTo int64) {
 	}
 }
 
-// AckedUpTo records peer i's cumulative acknowledgement: it has received
-// every message up to and including msg_id upTo that it will ever receive of
-// those sent so far, so it holds what the newest of them carried. Because
-// each message sent by Sent carries everything the peer was not known to
-// hold, the newest acknowledged one vouches for all before it, even lost
-// ones.
+// AckedUpTo records peer i's cumulative acknowledgement of msg_id upTo: it
+// holds everything the node had when it sent that message, so also what any
+// earlier message carried. (A self-contained message carries everything the
+// peer was not known to hold, and the peer acknowledges a chained one only
+// when it has the whole chain; see Plan.Received.)
 func (p *Peers) AckedUpTo(i int, upTo int64) {
 	ring := &p.pending[i]
 	for j := range ring {
@@ -206,12 +210,25 @@ func (p *Peers) AckedUpTo(i int, upTo int64) {
 }
 
 // Holds records that peer i holds (at least) the first n values the node had.
+// What is still unacknowledged then dates from the oldest send that carried
+// more (as far as the last pendingPerPeer sends tell).
 func (p *Peers) Holds(i, n int) {
 	if n > p.holds[i] {
 		p.holds[i] = n
 	}
-	if l := &p.links[i]; p.holds[i] >= l.sentLen {
+	l := &p.links[i]
+	if p.holds[i] >= l.sentLen {
 		l.unackedSince = 0
+		return
+	}
+	oldest := int64(0)
+	for _, e := range p.pending[i] {
+		if e.size > p.holds[i] && (oldest == 0 || e.at < oldest) {
+			oldest = e.at
+		}
+	}
+	if oldest > l.unackedSince {
+		l.unackedSince = oldest
 	}
 }
 
@@ -225,7 +242,7 @@ func (p *Peers) Forget(i, logLen int) {
 	p.pending[i] = [pendingPerPeer]pending{}
 	l := &p.links[i]
 	l.sentLen, l.unackedSince, l.wholeAt, l.trust = 0, 0, 0, logLen
-	l.recvMax, l.ackSent, l.owedSince = -1, -1, 0
+	l.recvMax, l.ackSent, l.owedSince, l.lastData = -1, -1, 0, -1
 }
 
 // Incarnation records the incarnation that peer i announced (a number that

@@ -141,8 +141,8 @@ func TestPeers_PickSkipsUpToDatePeers(t *testing.T) {
 
 func TestPeers_Acked(t *testing.T) {
 	p, _ := NewPeers("na", ids(3), 1)
-	p.Sent(0, 5, 3)
-	p.Sent(0, 9, 4)
+	p.Sent(0, 5, 3, 0)
+	p.Sent(0, 9, 4, 0)
 	p.Acked(0, 7) // unknown: ignored
 	if p.Held(0) != 0 {
 		t.Fatalf("an unknown ack counted")
@@ -158,7 +158,7 @@ func TestPeers_Acked(t *testing.T) {
 	p.Acked(0, 9) // repeated: ignored
 	// The ring forgets the oldest of more than pendingPerPeer outstanding syncs.
 	for id := int64(10); id < 10+pendingPerPeer+1; id++ {
-		p.Sent(1, id, int(id))
+		p.Sent(1, id, int(id), 0)
 	}
 	p.Acked(1, 10)
 	if p.Held(1) != 0 {

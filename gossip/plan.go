@@ -62,11 +62,19 @@ const AckCapFactor = 4
 // position From on that did not come from Peer (Log.AppendFrom), or the
 // whole set when From is WholeSet or before the log's Base. Repair marks a
 // message of a repair round, for statistics.
+//
+// A Chained message carries only what was listed since the previous message
+// with values to Peer, whose msg_id is Prev, and must say so on the wire:
+// the peer acknowledges it only when it acknowledged Prev's chain too (see
+// Received). Any other message with values is self-contained: it carries
+// everything Peer is not known to hold.
 type Send struct {
-	Peer   int
-	Data   bool
-	From   int
-	Repair bool
+	Peer    int
+	Data    bool
+	From    int
+	Repair  bool
+	Chained bool
+	Prev    int64
 }
 
 // WholeSet is Send.From for a message that carries the whole set.
@@ -133,14 +141,28 @@ func (pl *Plan) Hub() int {
 
 // Received records a push from peer i with message id msgID; data reports
 // whether it carried values (only those are acknowledged, so that
-// acknowledgements never bounce). A push with values from the hub also tunes
-// the phase of this node's pushes.
-func (pl *Plan) Received(i int, msgID int64, data bool, now int64) {
+// acknowledgements never bounce), and chained whether it was chained to the
+// push prev (Send.Chained). A push with values from the hub also tunes the
+// phase of this node's pushes.
+//
+// The msg_id that Ack returns vouches for everything the peer had when it
+// sent that push: a self-contained push carries it all, and a chained one is
+// taken only when it continues the push acknowledged so far. A chained push
+// that follows a lost (or overtaken) one still brings its values, but the
+// acknowledgement stays where it was until the peer's next self-contained
+// push, a repair, closes the gap.
+func (pl *Plan) Received(i int, msgID int64, data, chained bool, prev int64, now int64) {
+	l := &pl.peers.links[i]
+	l.heard = now
 	if !data {
 		return
 	}
-	l := &pl.peers.links[i]
-	if msgID > l.recvMax {
+	switch {
+	case chained:
+		if prev == l.recvMax && msgID > prev {
+			l.recvMax = msgID
+		}
+	case msgID > l.recvMax:
 		l.recvMax = msgID
 	}
 	if l.owedSince == 0 {
@@ -152,8 +174,8 @@ func (pl *Plan) Received(i int, msgID int64, data bool, now int64) {
 	}
 }
 
-// Ack returns the msg_id to acknowledge to peer i (the highest with values
-// received from it) and the incarnation of the peer that sent it (0 when not
+// Ack returns the msg_id to acknowledge to peer i (the newest push with
+// values received from it, of a complete chain; see Received) and the incarnation of the peer that sent it (0 when not
 // known), and false when nothing was received from it. The incarnation must
 // travel with the msg_id: a peer that restarted numbers its messages from 0
 // again, and must not take an acknowledgement meant for its previous process
@@ -299,14 +321,14 @@ func (pl *Plan) Due(now int64, dst []Send) []Send {
 	if pl.pushAt != 0 && now >= pl.pushAt {
 		pl.pushAt = 0
 		if pl.wants(pl.hub, pl.unsent(pl.hub)) && !pl.wholeInFlight(pl.hub, now) {
-			dst = append(dst, Send{Peer: pl.hub, Data: true, From: pl.eagerFrom(pl.hub)})
+			dst = append(dst, pl.eager(pl.hub, now))
 		}
 	}
 	if pl.flushAt != 0 && now >= pl.flushAt {
 		pl.flushAt, pl.flushedAt = 0, n
 		for i := range pl.peers.links {
 			if pl.wants(i, pl.unsent(i)) && !pl.wholeInFlight(i, now) {
-				dst = append(dst, Send{Peer: i, Data: true, From: pl.eagerFrom(i)})
+				dst = append(dst, pl.eager(i, now))
 			}
 		}
 	}
@@ -329,11 +351,50 @@ func (pl *Plan) Due(now int64, dst []Send) []Send {
 // be held by it.
 func (pl *Plan) unsent(i int) int { return max(pl.peers.links[i].sentLen, pl.peers.holds[i]) }
 
-// eagerFrom returns where an eager push or flush to peer i starts: at what
-// the peer is known to hold, so that each message repeats whatever earlier
-// ones may have lost (which is what lets one acknowledgement vouch for every
-// message before it).
-func (pl *Plan) eagerFrom(i int) int { return pl.peers.holds[i] }
+// eager returns the eager push or flush to peer i: self-contained (every
+// value the peer is not known to hold, which also repairs whatever an
+// earlier message lost) when fullDue says so, and otherwise only what the
+// log listed since the last message with values, chained to it.
+func (pl *Plan) eager(i int, now int64) Send {
+	if pl.fullDue(i, now) {
+		return Send{Peer: i, Data: true, From: pl.peers.holds[i]}
+	}
+	l := &pl.peers.links[i]
+	return Send{Peer: i, Data: true, From: l.sentLen, Chained: true, Prev: l.lastData}
+}
+
+// fullDue reports whether the next message with values to peer i must be
+// self-contained: when nothing sent to it awaits an acknowledgement (the
+// two kinds then carry the same), when what awaits one is at most twice the
+// new values (repeating it is cheap, and keeps every message a repair, as
+// when acknowledgements come promptly), or when the last self-contained one
+// is fullEvery old. So a peer whose acknowledgements fall behind (a loaded
+// machine, a long queue) costs at most about three times the new values,
+// however far behind they are, where repeating the whole unacknowledged
+// stretch in every flush would grow with the delay.
+func (pl *Plan) fullDue(i int, now int64) bool {
+	l := &pl.peers.links[i]
+	if l.lastData < 0 || pl.peers.holds[i] >= l.sentLen || l.sentLen < pl.log.Base() {
+		return true
+	}
+	unacked, fresh := l.sentLen-pl.peers.holds[i], pl.log.Len()-l.sentLen
+	return unacked <= 2*fresh || now-l.lastFull >= pl.fullEvery(l, now)
+}
+
+// fullEvery is how often a self-contained message (a flush, a push or a
+// repair) goes to the peer of link l while values sent to it await their
+// acknowledgement: every rto, or, while the peer is heard from (so it is
+// slow, not cut off), every half of the age of the oldest unacknowledged
+// values, so that the repeats add at most about twice the new values. A
+// silent peer (partitioned, down) is probed every rto, so that it recovers
+// quickly when it comes back.
+func (pl *Plan) fullEvery(l *link, now int64) int64 {
+	rto := pl.rto()
+	if l.unackedSince != 0 && l.heard != 0 && now-l.heard < rto {
+		return max(rto, (now-l.unackedSince)/2)
+	}
+	return rto
+}
 
 // wholeInFlight reports whether an eager message to peer i would carry the
 // whole set (what it holds is no longer listed) while one sent within the
@@ -387,9 +448,13 @@ func (pl *Plan) hello(now int64, dst []Send) []Send {
 // to hold everything.
 func (pl *Plan) repair(now int64, dst []Send) []Send {
 	n := pl.log.Len()
+	// A peer is overdue when it lacks values and was sent nothing for an
+	// rto (while messages flow, fullDue makes one of them self-contained
+	// every fullEvery), and no self-contained message for fullEvery.
 	overdue := func(i int) bool {
 		l := &pl.peers.links[i]
-		return pl.peers.holds[i] < n && now-l.lastSend >= pl.rto() && !hasPeer(dst, i) && pl.wants(i, pl.peers.holds[i])
+		return pl.peers.holds[i] < n && now-l.lastSend >= pl.rto() && now-l.lastFull >= pl.fullEvery(l, now) &&
+			!hasPeer(dst, i) && pl.wants(i, pl.peers.holds[i])
 	}
 	if pl.s.Star {
 		// A peer of the star that was never sent anything is waiting for
@@ -419,8 +484,9 @@ func (pl *Plan) repair(now int64, dst []Send) []Send {
 }
 
 // Sent records that the message s went out with id msgID at now, after the
-// caller built it: with Data, carrying every value peer s.Peer was not known
-// to hold; in every case, acknowledging what Ack returned.
+// caller built it: with Data, carrying the values s names (with those of the
+// messages it is chained to, every value peer s.Peer was not known to hold);
+// in every case, acknowledging what Ack returned.
 func (pl *Plan) Sent(s Send, msgID int64, now int64) {
 	l := &pl.peers.links[s.Peer]
 	l.ackSent, l.owedSince, l.lastAny = l.recvMax, 0, now
@@ -428,8 +494,11 @@ func (pl *Plan) Sent(s Send, msgID int64, now int64) {
 		return
 	}
 	n := pl.log.Len()
-	pl.peers.Sent(s.Peer, msgID, n)
-	l.sentLen, l.lastSend = n, now
+	pl.peers.Sent(s.Peer, msgID, n, now)
+	l.sentLen, l.lastSend, l.lastData = n, now, msgID
+	if !s.Chained {
+		l.lastFull = now
+	}
 	if s.From < pl.log.Base() { // WholeSet included
 		l.wholeAt = now
 	}

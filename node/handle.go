@@ -200,6 +200,9 @@ func (n *Node) emit(out []byte, s gossip.Send, now int64) []byte {
 		n.vals = vals
 		out = n.outs.Reserve(out, codec.IntsSize(vals)+256)
 		out = codec.AppendIntsField(out, "messages", vals)
+		if s.Chained {
+			out = codec.AppendIntField(out, "prev", s.Prev)
+		}
 	}
 	if ack, ackInc, ok := n.plan.Ack(i); ok {
 		out = codec.AppendIntField(out, "ack", ack)
@@ -233,7 +236,7 @@ func (n *Node) round(out []byte) []byte {
 	}
 	out = n.outs.Reserve(out, len(picked)*(len(n.array)+256))
 	for _, i := range picked {
-		n.peers.Sent(i, n.nextMsgID, sent)
+		n.peers.Sent(i, n.nextMsgID, sent, n.cfg.Clock().UnixNano())
 		n.sent.syncs++
 		out = codec.AppendStart(out, n.id, n.peers.ID(i), "gossip_sync")
 		out = append(out, `, "messages": `...)
@@ -389,6 +392,12 @@ func (n *Node) push(m *codec.Message, out []byte) []byte {
 			return n.fail(out, n.id, codeMalformedRequest, "gossip_push: ack_inc "+codec.Snippet(m.AckInc)+" is not an integer in the int64 range")
 		}
 	}
+	var prev int64
+	if m.Prev != nil {
+		if prev, err = codec.ParseInt(m.Prev); err != nil {
+			return n.fail(out, n.id, codeMalformedRequest, "gossip_push: prev "+codec.Snippet(m.Prev)+" is not an integer in the int64 range")
+		}
+	}
 	var vals []int64
 	if m.Messages != nil {
 		var ok bool
@@ -410,7 +419,7 @@ func (n *Node) push(m *codec.Message, out []byte) []byte {
 	}
 	n.addAll(vals, i)
 	if m.HasMsgID && current {
-		n.plan.Received(i, m.MsgID, m.Messages != nil, n.cfg.Clock().UnixNano())
+		n.plan.Received(i, m.MsgID, m.Messages != nil, m.Prev != nil, prev, n.cfg.Clock().UnixNano())
 	}
 	return out
 }

@@ -96,6 +96,7 @@ func TestNode_HostileInput(t *testing.T) {
 		{"push with a string ack", peer(`{"type":"gossip_push","msg_id":9,"messages":[2],"ack":"4"}`), wantError, 12, "ack", nil},
 		{"push with a float inc", peer(`{"type":"gossip_push","msg_id":9,"messages":[2],"inc":1.5}`), wantError, 12, "inc", nil},
 		{"push with a string ack_inc", peer(`{"type":"gossip_push","msg_id":9,"messages":[2],"ack":1,"ack_inc":"x"}`), wantError, 12, "ack_inc", nil},
+		{"push with an object prev", peer(`{"type":"gossip_push","msg_id":9,"messages":[2],"prev":{}}`), wantError, 12, "prev", nil},
 		{"push of a number", peer(`{"type":"gossip_push","msg_id":9,"messages":2}`), wantError, 12, "messages", nil},
 		{"push with a float", peer(`{"type":"gossip_push","msg_id":9,"messages":[2,2.5]}`), wantError, 12, "2.5", nil},
 		// Other requests.
