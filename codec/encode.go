@@ -83,6 +83,20 @@ func IntsSize(vals []int64) int {
 	return n
 }
 
+// SortedIntsSize returns, in O(1), a bound on the length of
+// AppendInts64(nil, vals) for ascending vals: every value is taken as long
+// as the longer of the first and the last (which are the extremes). It is
+// exact when all values have that length, and meant for reserving a buffer
+// for a read_ok of the whole set, where IntsSize's pass over the values
+// would cost about a tenth of the encoding.
+func SortedIntsSize(vals []int64) int {
+	if len(vals) == 0 {
+		return 2
+	}
+	w := max(intLen(vals[0]), intLen(vals[len(vals)-1]))
+	return 2 + 2*(len(vals)-1) + w*len(vals)
+}
+
 // intLen is the length of the decimal form of v.
 func intLen(v int64) int {
 	n := 1

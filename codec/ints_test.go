@@ -175,3 +175,20 @@ func TestIntsSize(t *testing.T) {
 		}
 	}
 }
+
+func TestSortedIntsSize(t *testing.T) {
+	for _, vals := range [][]int64{nil, {0}, {1, 5, 9}, {-99999, -10, -1, 0, 12345}, {math.MinInt64, 0, math.MaxInt64}, {9, 10, 99, 100, 100000}} {
+		exact := len(AppendInts64(nil, vals))
+		got := SortedIntsSize(vals)
+		if got < exact {
+			t.Errorf("SortedIntsSize(%v) = %d, below the exact %d", vals, got, exact)
+		}
+		same := true
+		for _, v := range vals {
+			same = same && intLen(v) == intLen(vals[0]) && intLen(v) == intLen(vals[len(vals)-1])
+		}
+		if same && got != exact {
+			t.Errorf("SortedIntsSize(%v) = %d, want the exact %d when all lengths agree", vals, got, exact)
+		}
+	}
+}

@@ -328,7 +328,7 @@ func (n *Node) read(out []byte) []byte {
 		return out
 	}
 	n.vals = n.set.AppendSorted(n.vals[:0])
-	out = n.outs.Reserve(out, codec.IntsSize(n.vals)+256)
+	out = n.outs.Reserve(out, codec.SortedIntsSize(n.vals)+256)
 	out = codec.AppendStart(out, n.id, n.msg.Src, "read_ok")
 	out = codec.AppendIntsField(out, "messages", n.vals)
 	return n.endReply(out)
