@@ -49,6 +49,7 @@ type Node struct {
 	sent       struct{ data, repairs, acks, syncs int64 } // messages sent to peers, for the exit summary
 
 	vals  []int64       // scratch: parsed batches and sorted reads
+	fresh []int64       // scratch: the values of a batch that were new
 	array []byte        // scratch: the encoded array of a round's sync
 	sends []gossip.Send // scratch: the messages a tick sends
 }
@@ -449,8 +450,9 @@ func (n *Node) valuesError(m *codec.Message) string {
 }
 
 // addAll adds vals, which came from peer src (or gossip.FromClient), to the
-// set and the log, and returns how many were new. A big batch is merged in
-// bulk and sorted in place; a small one is added value by value.
+// set and the log, and returns how many were new; it sorts vals in place. A
+// big batch is merged in bulk and not listed in the log; a small one is
+// merged with the new values reported (ascending), which the log lists.
 func (n *Node) addAll(vals []int64, src int) int {
 	if len(vals) >= bulkMerge {
 		n.catchUp()
@@ -458,14 +460,11 @@ func (n *Node) addAll(vals []int64, src int) int {
 		n.log.Skip(added)
 		return added
 	}
-	added := 0
-	for _, v := range vals {
-		if n.set.Add(v) {
-			n.log.Append(v, src)
-			added++
-		}
+	n.fresh = n.set.MergeNew(vals, n.fresh[:0])
+	for _, v := range n.fresh {
+		n.log.Append(v, src)
 	}
-	return added
+	return len(n.fresh)
 }
 
 // ok appends the reply of the given type, with no fields of its own, to the
