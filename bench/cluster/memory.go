@@ -18,9 +18,12 @@ import (
 // Options.MemoryInterval is negative.
 type MemoryResult struct {
 	Step float64 `json:"step_s"`
-	// T holds the sample times, seconds since the workload started.
-	T     []float64    `json:"t_s"`
-	Nodes []NodeMemory `json:"nodes"`
+	// T holds the sample times, seconds since the workload started, and
+	// Values how many values had been broadcast (invoked) by then: the
+	// size the nodes' sets were heading for.
+	T      []float64    `json:"t_s"`
+	Values []int        `json:"values"`
+	Nodes  []NodeMemory `json:"nodes"`
 	// PeakMedian and PeakMax summarize the nodes' Peak, bytes; the node
 	// with the largest is PeakNode.
 	PeakMedian int64  `json:"peak_median"`
@@ -31,6 +34,8 @@ type MemoryResult struct {
 	SlopeMedian float64 `json:"slope_median_mib_per_min"`
 	SlopeMax    float64 `json:"slope_max_mib_per_min"`
 	SpreadMax   int64   `json:"spread_max"`
+	// PerValueMedian is the median of the nodes' PerValue, bytes.
+	PerValueMedian float64 `json:"per_value_median"`
 }
 
 // NodeMemory is one node's memory over the run.
@@ -44,6 +49,12 @@ type NodeMemory struct {
 	// SecondHalf is the trend of RSS over the samples from the middle of the
 	// workload on (killed stretches left out).
 	SecondHalf MemoryTrend `json:"second_half"`
+	// PerValue is the least-squares slope of RSS against
+	// MemoryResult.Values over the same samples: bytes of RSS per value
+	// broadcast. While the set grows at a steady rate it cannot tell
+	// memory that follows the set from memory that follows time; a soak
+	// whose set stops growing can.
+	PerValue float64 `json:"per_value"`
 }
 
 // MemoryTrend is procmem.Trend against time: a window's spread and the
@@ -64,6 +75,7 @@ type MemoryTrend struct {
 type memSampler struct {
 	step time.Duration
 	t    []float64
+	vals []int
 	rss  [][]int64 // by node, KiB
 	peak []int64   // by node, bytes
 	stop chan struct{}
@@ -81,6 +93,7 @@ func (c *Cluster) startMemory(step time.Duration) *memSampler {
 		defer tk.Stop()
 		for {
 			s.t = append(s.t, float64(c.clk.now()-c.t0.Load())/1e9)
+			s.vals = append(s.vals, c.hist.broadcasts())
 			for i, m := range c.members {
 				var kib int64
 				if p := m.current(); !p.exited() {
@@ -106,15 +119,27 @@ func (c *Cluster) startMemory(step time.Duration) *memSampler {
 func (s *memSampler) finish(ids []string, half float64) MemoryResult {
 	close(s.stop)
 	<-s.done
-	res := MemoryResult{Step: s.step.Seconds(), T: s.t, Nodes: make([]NodeMemory, len(ids))}
+	res := MemoryResult{Step: s.step.Seconds(), T: s.t, Values: s.vals, Nodes: make([]NodeMemory, len(ids))}
 	var peaks []int64
-	var slopes []float64
+	var slopes, perValue []float64
 	for i, id := range ids {
 		nm := NodeMemory{ID: id, RSS: s.rss[i], Peak: s.peak[i]}
 		var pts []procmem.Point
 		for k, kib := range s.rss[i] {
 			if kib > 0 {
 				pts = append(pts, procmem.Point{X: s.t[k] / 60, RSS: kib << 10})
+			}
+		}
+		var byValue []procmem.Point
+		for k, kib := range s.rss[i] {
+			if kib > 0 && k < len(s.vals) {
+				byValue = append(byValue, procmem.Point{X: float64(s.vals[k]), RSS: kib << 10})
+			}
+		}
+		if k := firstAtOrAfter(s.t, half); k < len(s.vals) {
+			if tr, err := procmem.Fit(byValue, float64(s.vals[k])); err == nil {
+				nm.PerValue = tr.Slope * procmem.MiB
+				perValue = append(perValue, nm.PerValue)
 			}
 		}
 		if tr, err := procmem.Fit(pts, half/60); err == nil {
@@ -137,7 +162,18 @@ func (s *memSampler) finish(ids []string, half float64) MemoryResult {
 	if len(slopes) > 0 {
 		res.SlopeMedian, res.SlopeMax = slopes[len(slopes)/2], slopes[len(slopes)-1]
 	}
+	if len(perValue) > 0 {
+		slices.Sort(perValue)
+		res.PerValueMedian = perValue[len(perValue)/2]
+	}
 	return res
+}
+
+// firstAtOrAfter returns the index of the first time in ts (ascending) at or
+// after t, or len(ts).
+func firstAtOrAfter(ts []float64, t float64) int {
+	k, _ := slices.BinarySearch(ts, t)
+	return k
 }
 
 var (

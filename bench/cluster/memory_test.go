@@ -17,6 +17,7 @@ func TestMemSampler_Finish(t *testing.T) {
 	for k := range 13 { // 0 to 120 s
 		ts := float64(k) * 10
 		s.t = append(s.t, ts)
+		s.vals = append(s.vals, k*100) // 10 values a second
 		s.rss[0] = append(s.rss[0], int64(20*mib+ts/60*mib))
 		s.rss[1] = append(s.rss[1], 30*mib)
 		killed := int64(40 * mib)
@@ -36,6 +37,13 @@ func TestMemSampler_Finish(t *testing.T) {
 	grow := res.Nodes[0].SecondHalf
 	if grow.Samples != 7 || grow.From != 60 || math.Abs(grow.Slope-1) > 1e-3 || grow.Spread != 1<<20 {
 		t.Errorf("growing node: %+v", grow)
+	}
+	// 1 MiB a minute at 10 values a second: 1 MiB per 600 values.
+	if got := res.Nodes[0].PerValue; math.Abs(got-float64(1<<20)/600) > 1 { // KiB readings round
+		t.Errorf("growing node: %v bytes per value, want %v", got, float64(1<<20)/600)
+	}
+	if res.Nodes[1].PerValue != 0 || res.PerValueMedian != 0 {
+		t.Errorf("flat node: %v bytes per value, median %v", res.Nodes[1].PerValue, res.PerValueMedian)
 	}
 	if k := res.Nodes[2].SecondHalf; k.Samples != 5 || k.Slope != 0 || k.MinRSS != 40<<20 {
 		t.Errorf("killed node: %+v", k)

@@ -333,8 +333,8 @@ func (r *Result) WriteSummary(w io.Writer) error {
 		b.WriteString(" request to reply, successful ops\n")
 	}
 	if m := r.Memory; len(m.T) > 0 {
-		fmt.Fprintf(&b, " memory    peak RSS median %.1f MiB, max %.1f MiB (%s); second half of the workload: slope median %+.3f, max %+.3f MiB/min, spread max %.1f MiB\n",
-			float64(m.PeakMedian)/(1<<20), float64(m.PeakMax)/(1<<20), m.PeakNode, m.SlopeMedian, m.SlopeMax, float64(m.SpreadMax)/(1<<20))
+		fmt.Fprintf(&b, " memory    peak RSS median %.1f MiB, max %.1f MiB (%s); second half of the workload: slope median %+.3f, max %+.3f MiB/min (median %.0f bytes per value broadcast), spread max %.1f MiB\n",
+			float64(m.PeakMedian)/(1<<20), float64(m.PeakMax)/(1<<20), m.PeakNode, m.SlopeMedian, m.SlopeMax, m.PerValueMedian, float64(m.SpreadMax)/(1<<20))
 	}
 	se := r.Bench.SchedulingError
 	fmt.Fprintf(&b, " bench     scheduling error p50 %.3f ms, p99 %.3f ms, max %.1f ms over %d deliveries (heap dispatch p99 %.3f ms)\n",

@@ -175,6 +175,13 @@ func (h *history) complete(inv *Event, t OpType, rep *reply, odd string) {
 	}
 }
 
+// broadcasts returns how many broadcasts have been invoked.
+func (h *history) broadcasts() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.counts[Broadcast][Invoke]
+}
+
 // knownBefore returns, in increasing order, the values known (acknowledged,
 // or seen by a read) at t, in ns since the workload started.
 func (h *history) knownBefore(t int64) []int64 {
