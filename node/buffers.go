@@ -9,9 +9,11 @@ import (
 // bigBuffer is the capacity from which a byte slice is kept on the buffers'
 // own short list instead of going back to the bytebufferpool. The pool
 // calibrates itself on the common sizes and then silently drops buffers much
-// larger than those, so without the list every multi-megabyte line or reply
-// (a read_ok or gossip_sync of a million values) would allocate afresh.
-const bigBuffer = 1 << 20
+// larger than those, so without the list every big line or reply (a read_ok
+// or gossip_sync of tens of thousands of values or more) would allocate
+// afresh. Reserve makes any slice of more than half of it a big one, so that
+// no size escapes both the pool and the list.
+const bigBuffer = 256 << 10
 
 // bigKept bounds how many big slices one buffers keeps between uses, and so
 // the memory that big lines and replies hold after they are done.
@@ -71,11 +73,14 @@ func (b *buffers) Reserve(s []byte, n int) []byte {
 		return s
 	}
 	var next []byte
-	if need >= bigBuffer {
+	if need > bigBuffer/2 {
 		next = b.takeBig(need)
 	}
 	if next == nil {
 		size := max(need, 2*cap(s))
+		if need > bigBuffer/2 {
+			size = max(size, bigBuffer)
+		}
 		if size >= bigBuffer {
 			// Headroom: big replies of one node vary by a few percent
 			// (a read_ok grows with the set, and small replies batched
