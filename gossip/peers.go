@@ -58,7 +58,7 @@ type link struct {
 	lastRecv     int64 // time of the last push with values from the peer
 	heard        int64 // time of the last message of any kind from the peer
 	wholeAt      int64 // time of the last send of the whole set
-	lastAny      int64 // time of the last message of any kind
+	lastAny      int64 // time of the last message of any kind sent to the peer
 	trust        int   // log positions from which values that came from the peer count as held by it
 	inc          int64 // the peer's incarnation, 0 until known
 }

@@ -175,8 +175,9 @@ func (pl *Plan) Received(i int, msgID int64, data, chained bool, prev int64, now
 }
 
 // Ack returns the msg_id to acknowledge to peer i (the newest push with
-// values received from it, of a complete chain; see Received) and the incarnation of the peer that sent it (0 when not
-// known), and false when nothing was received from it. The incarnation must
+// values received from it, of a complete chain; see Received) and the
+// incarnation of the peer that sent it (0 when not known), and false when
+// nothing was received from it. The incarnation must
 // travel with the msg_id: a peer that restarted numbers its messages from 0
 // again, and must not take an acknowledgement meant for its previous process
 // for one of its own.
