@@ -12,8 +12,11 @@ const DefaultFanout = 2
 
 // pendingPerPeer bounds the sends per peer whose acknowledgement is still
 // awaited; older ones are forgotten, which only delays (never corrupts) what
-// the node knows about that peer.
-const pendingPerPeer = 8
+// the node knows about that peer. 64 sends are about 15 s of a hub's flushes
+// to one node: an acknowledgement that comes seconds late (a loaded peer)
+// still finds its send and counts, which is what tells a slow peer from one
+// that is cut off (Plan.fullEvery).
+const pendingPerPeer = 64
 
 // Errors of NewPeers for a cluster list that cannot be right.
 var (
@@ -56,7 +59,10 @@ type link struct {
 	ackSent      int64 // highest msg_id acknowledged to the peer; -1 none
 	owedSince    int64 // time since an acknowledgement is owed; 0 none
 	lastRecv     int64 // time of the last push with values from the peer
+	ackedID      int64 // highest msg_id the peer acknowledged; -1 none
+	ackedAt      int64 // time ackedID last rose
 	heard        int64 // time of the last message of any kind from the peer
+	rejoined     bool  // heard again after a silence; the next send of values is self-contained
 	wholeAt      int64 // time of the last send of the whole set
 	lastAny      int64 // time of the last message of any kind sent to the peer
 	trust        int   // log positions from which values that came from the peer count as held by it
@@ -95,7 +101,7 @@ func NewPeers(self string, nodeIDs []string, seed uint64) (*Peers, error) {
 	p.cand = make([]int, 0, len(p.ids))
 	p.links = make([]link, len(p.ids))
 	for i := range p.links {
-		p.links[i].recvMax, p.links[i].ackSent, p.links[i].lastData = -1, -1, -1
+		p.links[i].recvMax, p.links[i].ackSent, p.links[i].lastData, p.links[i].ackedID = -1, -1, -1, -1
 	}
 	return p, nil
 }
@@ -242,7 +248,7 @@ func (p *Peers) Forget(i, logLen int) {
 	p.pending[i] = [pendingPerPeer]pending{}
 	l := &p.links[i]
 	l.sentLen, l.unackedSince, l.wholeAt, l.trust = 0, 0, 0, logLen
-	l.recvMax, l.ackSent, l.owedSince, l.lastData = -1, -1, 0, -1
+	l.recvMax, l.ackSent, l.owedSince, l.lastData, l.ackedID = -1, -1, 0, -1, -1
 }
 
 // Incarnation records the incarnation that peer i announced (a number that

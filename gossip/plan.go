@@ -151,8 +151,15 @@ func (pl *Plan) Hub() int {
 // that follows a lost (or overtaken) one still brings its values, but the
 // acknowledgement stays where it was until the peer's next self-contained
 // push, a repair, closes the gap.
+//
+// A message from a peer that had been silent for an rto (a partition
+// healed, the peer resumed) makes the next message with values to it
+// self-contained, so that whatever it missed meanwhile goes at once.
 func (pl *Plan) Received(i int, msgID int64, data, chained bool, prev int64, now int64) {
 	l := &pl.peers.links[i]
+	if l.heard != 0 && now-l.heard >= pl.rto() {
+		l.rejoined = true
+	}
 	l.heard = now
 	if !data {
 		return
@@ -171,6 +178,15 @@ func (pl *Plan) Received(i int, msgID int64, data, chained bool, prev int64, now
 	l.lastRecv = now
 	if pl.s.Star && i == pl.hub && pl.s.Batch > 0 && pl.s.Phase {
 		pl.observeFlush(now)
+	}
+}
+
+// Acked records peer i's acknowledgement of msg_id upTo, received at now
+// (see Peers.AckedUpTo), and when its acknowledgements last advanced.
+func (pl *Plan) Acked(i int, upTo int64, now int64) {
+	pl.peers.AckedUpTo(i, upTo)
+	if l := &pl.peers.links[i]; upTo > l.ackedID {
+		l.ackedID, l.ackedAt = upTo, now
 	}
 }
 
@@ -375,23 +391,24 @@ func (pl *Plan) eager(i int, now int64) Send {
 // stretch in every flush would grow with the delay.
 func (pl *Plan) fullDue(i int, now int64) bool {
 	l := &pl.peers.links[i]
-	if l.lastData < 0 || pl.peers.holds[i] >= l.sentLen || l.sentLen < pl.log.Base() {
+	if l.rejoined || l.lastData < 0 || pl.peers.holds[i] >= l.sentLen || l.sentLen < pl.log.Base() {
 		return true
 	}
 	unacked, fresh := l.sentLen-pl.peers.holds[i], pl.log.Len()-l.sentLen
-	return unacked <= 2*fresh || now-l.lastFull >= pl.fullEvery(l, now)
+	return unacked <= 2*fresh || now-l.lastFull >= pl.fullEvery(i, now)
 }
 
 // fullEvery is how often a self-contained message (a flush, a push or a
-// repair) goes to the peer of link l while values sent to it await their
-// acknowledgement: every rto, or, while the peer is heard from (so it is
-// slow, not cut off), every half of the age of the oldest unacknowledged
-// values, so that the repeats add at most about twice the new values. A
-// silent peer (partitioned, down) is probed every rto, so that it recovers
-// quickly when it comes back.
-func (pl *Plan) fullEvery(l *link, now int64) int64 {
+// repair) goes to peer i while values sent to it await their
+// acknowledgement: every rto, or, while its acknowledgements keep advancing
+// (within the last rto: it receives, only late), every half of the age of
+// the oldest unacknowledged values, so that the repeats add at most about
+// twice the new values. A peer whose acknowledgements stand still (cut off,
+// down, or reachable one way only) is probed every rto, so that it recovers
+// quickly once messages get through again.
+func (pl *Plan) fullEvery(i int, now int64) int64 {
 	rto := pl.rto()
-	if l.unackedSince != 0 && l.heard != 0 && now-l.heard < rto {
+	if l := &pl.peers.links[i]; l.unackedSince != 0 && l.ackedAt != 0 && now-l.ackedAt < rto {
 		return max(rto, (now-l.unackedSince)/2)
 	}
 	return rto
@@ -454,7 +471,7 @@ func (pl *Plan) repair(now int64, dst []Send) []Send {
 	// every fullEvery), and no self-contained message for fullEvery.
 	overdue := func(i int) bool {
 		l := &pl.peers.links[i]
-		return pl.peers.holds[i] < n && now-l.lastSend >= pl.rto() && now-l.lastFull >= pl.fullEvery(l, now) &&
+		return pl.peers.holds[i] < n && now-l.lastSend >= pl.rto() && now-l.lastFull >= pl.fullEvery(i, now) &&
 			!hasPeer(dst, i) && pl.wants(i, pl.peers.holds[i])
 	}
 	if pl.s.Star {
@@ -498,7 +515,7 @@ func (pl *Plan) Sent(s Send, msgID int64, now int64) {
 	pl.peers.Sent(s.Peer, msgID, n, now)
 	l.sentLen, l.lastSend, l.lastData = n, now, msgID
 	if !s.Chained {
-		l.lastFull = now
+		l.lastFull, l.rejoined = now, false
 	}
 	if s.From < pl.log.Base() { // WholeSet included
 		l.wholeAt = now

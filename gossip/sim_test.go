@@ -9,7 +9,7 @@ import (
 )
 
 // simNet runs Plans in virtual time, one millisecond a step: the way the
-// node uses them (Due, build from the Log, Sent; Received and AckedUpTo on
+// node uses them (Due, build from the Log, Sent; Received and Acked on
 // arrival), over a network with constant latency (plus, optionally, a random
 // jitter that reorders messages, and an extra delay on what some nodes
 // send), loss and cuts.
@@ -202,7 +202,7 @@ func (net *simNet) deliver(m simMsg) {
 	i := peerIndex(m.to, m.from)
 	current := sn.plan.Incarnation(i, m.inc)
 	if m.hasAck && current && (m.ackInc == 0 || m.ackInc == sn.inc) {
-		sn.peers.AckedUpTo(i, m.ack)
+		sn.plan.Acked(i, m.ack, net.now)
 	}
 	for _, v := range m.vals {
 		if !sn.set[v] {
@@ -413,14 +413,14 @@ func TestSim_StaleAcknowledgementAfterRestart(t *testing.T) {
 	}
 }
 
-// TestSim_SlowPeerCostsFewRepeats delays everything node 5 sends by 3 s (a
+// TestSim_SlowPeerCostsFewRepeats delays everything node 5 sends by 6 s (a
 // loaded node whose acknowledgements fall behind): once the hub sees it
 // stalled, its flushes to node 5 carry only new values, chained, and only
 // the repair rounds repeat what is unacknowledged. Nothing is lost, and the
 // values carried to node 5 stay within a few times what it needs.
 func TestSim_SlowPeerCostsFewRepeats(t *testing.T) {
 	net := newSimNet(t, 25, balancedSettings(), 100*time.Millisecond, 0, 11)
-	net.slowFrom[5] = int64(3 * time.Second)
+	net.slowFrom[5] = int64(6 * time.Second)
 	vals := net.load(20*time.Second, 20*time.Millisecond, 1)
 	net.run(10 * time.Second)
 	if k := net.missing(vals); k != 0 {
@@ -447,5 +447,82 @@ func TestSim_ReorderingAndLoss(t *testing.T) {
 		if k := net.missing(vals); k != 0 {
 			t.Fatalf("seed %d: %d (node, value) pairs missing", seed, k)
 		}
+	}
+}
+
+// TestSim_HealWhileBusy cuts the cluster in halves for 8 s under load and
+// keeps the load going after the heal, so that every peer is heard from
+// again at once: the values of the partition must still reach everyone
+// within about a repair interval, not wait for a backoff meant for slow
+// peers (whose unacknowledged values are as old as the partition).
+func TestSim_HealWhileBusy(t *testing.T) {
+	s := balancedSettings()
+	net := newSimNet(t, 25, s, 100*time.Millisecond, 0, 13)
+	net.cut = func(from, to int) bool { return (from%2 == 0) != (to%2 == 0) }
+	vals := net.load(8*time.Second, 20*time.Millisecond, 1)
+	net.cut = nil
+	healed := net.now
+	limit := int64(s.Interval + s.Interval/10 + 2*s.Batch + 300*time.Millisecond)
+	next := int64(100_000)
+	for net.missing(vals) > 0 {
+		if net.now-healed > limit {
+			t.Fatalf("%d pairs still missing %v after the heal", net.missing(vals), time.Duration(net.now-healed))
+		}
+		net.load(20*time.Millisecond, 20*time.Millisecond, next)
+		next++
+	}
+	t.Logf("converged %v after the heal", time.Duration(net.now-healed))
+}
+
+// TestSim_OneWayCutHeals drops everything the hub sends to node 5 for 8 s
+// under load while node 5 still reaches the hub: the hub keeps hearing from
+// node 5, whose acknowledgements stand still, and must keep probing it every
+// repair interval (not back off as from a peer that is merely slow), so that
+// node 5 has everything soon after the heal.
+func TestSim_OneWayCutHeals(t *testing.T) {
+	s := balancedSettings()
+	net := newSimNet(t, 25, s, 100*time.Millisecond, 0, 17)
+	net.cut = func(from, to int) bool { return from == 0 && to == 5 }
+	vals := net.load(8*time.Second, 20*time.Millisecond, 1)
+	net.cut = nil
+	healed := net.now
+	limit := int64(s.Interval + s.Interval/10 + 2*s.Batch + 300*time.Millisecond)
+	next := int64(100_000)
+	for net.missing(vals) > 0 {
+		if net.now-healed > limit {
+			t.Fatalf("%d pairs still missing %v after the heal", net.missing(vals), time.Duration(net.now-healed))
+		}
+		net.load(20*time.Millisecond, 20*time.Millisecond, next)
+		next++
+	}
+	t.Logf("converged %v after the heal", time.Duration(net.now-healed))
+}
+
+// TestSim_RingPartitionHeals cuts 5 nodes into Maelstrom's majorities-ring
+// (each node reaches only its two neighbours on a ring, so two nodes cannot
+// reach the hub) for 7 s under load, then heals it: every node is heard
+// from again at once, and its next message to each peer it had not heard
+// from is self-contained, so all values are everywhere within a repair
+// interval (0.3 to 0.9 s here; 0.2 to 0.4 s when every message was
+// self-contained).
+func TestSim_RingPartitionHeals(t *testing.T) {
+	s := balancedSettings()
+	s.Batch, s.AckDelay = 225*time.Millisecond, 400*time.Millisecond
+	for seed := uint64(1); seed <= 6; seed++ {
+		net := newSimNet(t, 5, s, 0, 0, seed)
+		pos := map[int]int{0: 0, 2: 1, 4: 2, 1: 3, 3: 4} // the ring 0-2-4-1-3-0
+		net.cut = func(from, to int) bool { d := (pos[from] - pos[to] + 5) % 5; return d != 1 && d != 4 }
+		vals := net.load(7*time.Second, 100*time.Millisecond, 1)
+		net.cut = nil
+		healed := net.now
+		next := int64(100_000)
+		for net.missing(vals) > 0 {
+			if net.now-healed > int64(s.Interval) {
+				t.Fatalf("seed %d: %d pairs still missing %v after the heal", seed, net.missing(vals), time.Duration(net.now-healed))
+			}
+			net.load(100*time.Millisecond, 100*time.Millisecond, next)
+			next++
+		}
+		t.Logf("seed %d: converged %v after the heal", seed, time.Duration(net.now-healed))
 	}
 }

@@ -416,7 +416,7 @@ func (n *Node) push(m *codec.Message, out []byte) []byte {
 	// belong to a process that is gone.
 	current := m.Inc == nil || n.plan.Incarnation(i, inc)
 	if m.Ack != nil && current && ackInc == n.inc {
-		n.peers.AckedUpTo(i, ack)
+		n.plan.Acked(i, ack, n.cfg.Clock().UnixNano())
 	}
 	n.addAll(vals, i)
 	if m.HasMsgID && current {
