@@ -382,20 +382,30 @@ func (pl *Plan) eager(i int, now int64) Send {
 
 // fullDue reports whether the next message with values to peer i must be
 // self-contained: when nothing sent to it awaits an acknowledgement (the
-// two kinds then carry the same), when what awaits one is at most twice the
-// new values (repeating it is cheap, and keeps every message a repair, as
-// when acknowledgements come promptly), or when the last self-contained one
-// is fullEvery old. So a peer whose acknowledgements fall behind (a loaded
-// machine, a long queue) costs at most about three times the new values,
-// however far behind they are, where repeating the whole unacknowledged
-// stretch in every flush would grow with the delay.
+// two kinds then carry the same); when the peer was just heard again after
+// a silence; while what awaits one is at most twice the new values, or is
+// younger than stallAfter (repeating it keeps every message a repair, so
+// that a lost one costs one Batch, as long as acknowledgements come at their
+// usual pace); or when the last self-contained one is fullEvery old. So a
+// peer whose acknowledgements fall seconds behind (a loaded machine, a long
+// queue) costs at most about three times the new values, however far behind
+// they are, where repeating the whole unacknowledged stretch in every flush
+// would grow with the delay.
 func (pl *Plan) fullDue(i int, now int64) bool {
 	l := &pl.peers.links[i]
 	if l.rejoined || l.lastData < 0 || pl.peers.holds[i] >= l.sentLen || l.sentLen < pl.log.Base() {
 		return true
 	}
 	unacked, fresh := l.sentLen-pl.peers.holds[i], pl.log.Len()-l.sentLen
-	return unacked <= 2*fresh || now-l.lastFull >= pl.fullEvery(i, now)
+	return unacked <= 2*fresh || now-l.unackedSince < pl.stallAfter() || now-l.lastFull >= pl.fullEvery(i, now)
+}
+
+// stallAfter is how long the oldest values sent to a peer may await their
+// acknowledgement before the peer counts as stalled: the longest a healthy
+// peer holds an acknowledgement back (AckCapFactor·AckDelay), plus an
+// Interval for the round trip and a lost acknowledgement.
+func (pl *Plan) stallAfter() int64 {
+	return AckCapFactor*int64(pl.s.AckDelay) + int64(pl.s.Interval)
 }
 
 // fullEvery is how often a self-contained message (a flush, a push or a
