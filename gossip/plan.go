@@ -152,12 +152,13 @@ func (pl *Plan) Hub() int {
 // acknowledgement stays where it was until the peer's next self-contained
 // push, a repair, closes the gap.
 //
-// A message from a peer that had been silent for an rto (a partition
-// healed, the peer resumed) makes the next message with values to it
+// A message from a peer that had been silent for stallAfter (longer than a
+// healthy peer that has nothing to send stays quiet: a partition healed,
+// the peer resumed) makes the next message with values to it
 // self-contained, so that whatever it missed meanwhile goes at once.
 func (pl *Plan) Received(i int, msgID int64, data, chained bool, prev int64, now int64) {
 	l := &pl.peers.links[i]
-	if l.heard != 0 && now-l.heard >= pl.rto() {
+	if l.heard != 0 && now-l.heard >= pl.stallAfter() {
 		l.rejoined = true
 	}
 	l.heard = now
