@@ -257,6 +257,21 @@ func (net *simNet) load(d, gap time.Duration, first int64) []int64 {
 	return vals
 }
 
+// healUnderLoad keeps broadcasting one new value every gap (from 100,000
+// on) until every node up holds all of vals, and returns how long that took;
+// it fails the test once limit has passed. Call it right after a heal.
+func (net *simNet) healUnderLoad(vals []int64, gap, limit time.Duration) time.Duration {
+	net.t.Helper()
+	healed := net.now
+	for next := int64(100_000); net.missing(vals) > 0; next++ {
+		if net.now-healed > int64(limit) {
+			net.t.Fatalf("%d pairs still missing %v after the heal", net.missing(vals), time.Duration(net.now-healed))
+		}
+		net.load(gap, gap, next)
+	}
+	return time.Duration(net.now - healed)
+}
+
 func balancedSettings() Settings {
 	return Settings{Star: true, Batch: 235 * time.Millisecond, Phase: true, Fanout: 2, Interval: time.Second, AckDelay: time.Second}
 }
@@ -464,17 +479,8 @@ func TestSim_HealWhileBusy(t *testing.T) {
 	net.cut = func(from, to int) bool { return (from%2 == 0) != (to%2 == 0) }
 	vals := net.load(8*time.Second, 20*time.Millisecond, 1)
 	net.cut = nil
-	healed := net.now
-	limit := int64(s.Interval + s.Interval/10 + 2*s.Batch + 300*time.Millisecond)
-	next := int64(100_000)
-	for net.missing(vals) > 0 {
-		if net.now-healed > limit {
-			t.Fatalf("%d pairs still missing %v after the heal", net.missing(vals), time.Duration(net.now-healed))
-		}
-		net.load(20*time.Millisecond, 20*time.Millisecond, next)
-		next++
-	}
-	t.Logf("converged %v after the heal", time.Duration(net.now-healed))
+	d := net.healUnderLoad(vals, 20*time.Millisecond, s.Interval+s.Interval/10+2*s.Batch+300*time.Millisecond)
+	t.Logf("converged %v after the heal", d)
 }
 
 // TestSim_OneWayCutHeals drops everything the hub sends to node 5 for 8 s
@@ -488,17 +494,8 @@ func TestSim_OneWayCutHeals(t *testing.T) {
 	net.cut = func(from, to int) bool { return from == 0 && to == 5 }
 	vals := net.load(8*time.Second, 20*time.Millisecond, 1)
 	net.cut = nil
-	healed := net.now
-	limit := int64(s.Interval + s.Interval/10 + 2*s.Batch + 300*time.Millisecond)
-	next := int64(100_000)
-	for net.missing(vals) > 0 {
-		if net.now-healed > limit {
-			t.Fatalf("%d pairs still missing %v after the heal", net.missing(vals), time.Duration(net.now-healed))
-		}
-		net.load(20*time.Millisecond, 20*time.Millisecond, next)
-		next++
-	}
-	t.Logf("converged %v after the heal", time.Duration(net.now-healed))
+	d := net.healUnderLoad(vals, 20*time.Millisecond, s.Interval+s.Interval/10+2*s.Batch+300*time.Millisecond)
+	t.Logf("converged %v after the heal", d)
 }
 
 // TestSim_RingPartitionHeals cuts 5 nodes into Maelstrom's majorities-ring
@@ -517,15 +514,6 @@ func TestSim_RingPartitionHeals(t *testing.T) {
 		net.cut = func(from, to int) bool { d := (pos[from] - pos[to] + 5) % 5; return d != 1 && d != 4 }
 		vals := net.load(7*time.Second, 100*time.Millisecond, 1)
 		net.cut = nil
-		healed := net.now
-		next := int64(100_000)
-		for net.missing(vals) > 0 {
-			if net.now-healed > int64(s.Interval) {
-				t.Fatalf("seed %d: %d pairs still missing %v after the heal", seed, net.missing(vals), time.Duration(net.now-healed))
-			}
-			net.load(100*time.Millisecond, 100*time.Millisecond, next)
-			next++
-		}
-		t.Logf("seed %d: converged %v after the heal", seed, time.Duration(net.now-healed))
+		t.Logf("seed %d: converged %v after the heal", seed, net.healUnderLoad(vals, 100*time.Millisecond, s.Interval))
 	}
 }
