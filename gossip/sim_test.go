@@ -300,13 +300,30 @@ func TestSim_StarConvergesAndFallsSilent(t *testing.T) {
 	}
 }
 
+// TestSim_StarUnderLoss runs the star with 10% loss: nothing is lost. The
+// reordering case adds a latency jitter of up to 80 ms, which reorders the
+// pushes of a link (a chained push may arrive before the one it follows),
+// and stalls one node's messages by 4 s, so that chains form.
 func TestSim_StarUnderLoss(t *testing.T) {
-	for _, seed := range []uint64{1, 2, 3} {
-		net := newSimNet(t, 25, balancedSettings(), 100*time.Millisecond, 0.1, seed)
-		vals := net.load(5*time.Second, 20*time.Millisecond, 1)
-		net.run(15 * time.Second)
-		if k := net.missing(vals); k != 0 {
-			t.Fatalf("seed %d: %d (node, value) pairs missing with 10%% loss", seed, k)
+	for _, c := range []struct {
+		name              string
+		latency, jitter   time.Duration
+		slowNode          int
+		slow, load, after time.Duration
+	}{
+		{name: "plain", latency: 100 * time.Millisecond, load: 5 * time.Second, after: 15 * time.Second},
+		{name: "reordering", latency: 60 * time.Millisecond, jitter: 80 * time.Millisecond, slowNode: 3, slow: 4 * time.Second,
+			load: 10 * time.Second, after: 20 * time.Second},
+	} {
+		for _, seed := range []uint64{1, 2, 3} {
+			net := newSimNet(t, 25, balancedSettings(), c.latency, 0.1, seed)
+			net.jitter = int64(c.jitter)
+			net.slowFrom[c.slowNode] = int64(c.slow)
+			vals := net.load(c.load, 20*time.Millisecond, 1)
+			net.run(c.after)
+			if k := net.missing(vals); k != 0 {
+				t.Fatalf("%s, seed %d: %d (node, value) pairs missing with 10%% loss", c.name, seed, k)
+			}
 		}
 	}
 }
@@ -449,22 +466,6 @@ func TestSim_SlowPeerCostsFewRepeats(t *testing.T) {
 	t.Logf("the hub sent node 5 %d values for the %d it lacked: %.2f each", net.carried[[2]int{0, 5}], need, ratio)
 	if ratio > 6 {
 		t.Errorf("%.2f values carried per value node 5 lacked, want at most 6", ratio)
-	}
-}
-
-// TestSim_ReorderingAndLoss runs the star with 10% loss and a latency jitter
-// of up to 80 ms, which reorders the pushes of a link (a chained push may
-// arrive before the one it follows): nothing is lost.
-func TestSim_ReorderingAndLoss(t *testing.T) {
-	for _, seed := range []uint64{1, 2, 3} {
-		net := newSimNet(t, 25, balancedSettings(), 60*time.Millisecond, 0.1, seed)
-		net.jitter = int64(80 * time.Millisecond)
-		net.slowFrom[3] = int64(4 * time.Second) // one stalled node, so chains form
-		vals := net.load(10*time.Second, 20*time.Millisecond, 1)
-		net.run(20 * time.Second)
-		if k := net.missing(vals); k != 0 {
-			t.Fatalf("seed %d: %d (node, value) pairs missing", seed, k)
-		}
 	}
 }
 
