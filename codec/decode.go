@@ -59,6 +59,7 @@ type Message struct {
 	Inc      []byte // gossip_push: an integer, the sender's incarnation
 	AckInc   []byte // gossip_push: an integer, the incarnation whose msg_id ack names
 	Prev     []byte // gossip_push: an integer, the msg_id of the push this one is chained to
+	Grid     []byte // gossip_push: true when the push is on the hub's flush grid
 
 	// Values holds the messages array already parsed, when Decode parsed it
 	// while validating a long line (HasValues); otherwise parse Messages
@@ -85,6 +86,7 @@ type body struct {
 	Inc       sonic.NoCopyRawMessage `json:"inc"`
 	AckInc    sonic.NoCopyRawMessage `json:"ack_inc"`
 	Prev      sonic.NoCopyRawMessage `json:"prev"`
+	Grid      sonic.NoCopyRawMessage `json:"grid"`
 }
 
 type envelope struct {
@@ -188,6 +190,7 @@ func (d *Decoder) Decode(line []byte, m *Message) error {
 		Inc:      e.Body.Inc,
 		AckInc:   e.Body.AckInc,
 		Prev:     e.Body.Prev,
+		Grid:     e.Body.Grid,
 
 		Values:    vals,
 		HasValues: hasVals,

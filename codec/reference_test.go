@@ -49,6 +49,7 @@ type refBody struct {
 	Inc       json.RawMessage `json:"inc"`
 	AckInc    json.RawMessage `json:"ack_inc"`
 	Prev      json.RawMessage `json:"prev"`
+	Grid      json.RawMessage `json:"grid"`
 }
 
 type refEnvelope struct {

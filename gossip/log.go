@@ -6,9 +6,9 @@ const FromClient = -1
 
 // Log lists a node's values in the order the node first saw them, each with
 // the peer it came from. Position p of the log is the value that made the
-// node's set p+1 values large, so a count of values (Peers.Held) is also a
-// position: "peer i holds the first n values" means it holds every logged
-// value before position n.
+// node's set p+1 values large, so a count of values (what a Plan knows a
+// peer holds) is also a position: "peer i holds the first n values" means it
+// holds every logged value before position n.
 //
 // A log keeps only a recent window: Trim drops the entries every peer that
 // matters holds, Skip records that values joined without being listed (a
@@ -16,8 +16,8 @@ const FromClient = -1
 // A position before Base can no longer be listed; a peer that may lack it
 // gets the whole set instead.
 //
-// Log MUST NOT be used from concurrently running goroutines; in the node it
-// belongs to the handler loop.
+// Log MUST NOT be used from concurrently running goroutines; each Plan owns
+// one.
 type Log struct {
 	base int     // position of vals[0]
 	vals []int64 // values from base on, in arrival order

@@ -63,7 +63,7 @@ func TestPeers_PickDistinctSortedAndUniform(t *testing.T) {
 	counts := make([]int, p.Len())
 	const rounds = 20000
 	for range rounds {
-		got := p.Pick(3, -1)
+		got := p.Pick(3)
 		if len(got) != 3 || !slices.IsSorted(got) || len(slices.Compact(slices.Clone(got))) != 3 {
 			t.Fatalf("Pick(3) = %v: want 3 distinct peers in index order", got)
 		}
@@ -78,7 +78,7 @@ func TestPeers_PickDistinctSortedAndUniform(t *testing.T) {
 			t.Errorf("peer %d chosen %d times, want about 6000", i, c)
 		}
 	}
-	if got := p.Pick(20, -1); len(got) != 10 {
+	if got := p.Pick(20); len(got) != 10 {
 		t.Fatalf("Pick(20) of 10 peers = %d peers", len(got))
 	}
 }
@@ -98,7 +98,7 @@ func TestPeers_PickFewUniform(t *testing.T) {
 	pairs := map[[2]int]int{}
 	const rounds = 40000
 	for range rounds {
-		got := p.Pick(2, -1)
+		got := p.Pick(2)
 		if len(got) != 2 || got[0] >= got[1] {
 			t.Fatalf("Pick(2) = %v: want 2 distinct peers in index order", got)
 		}
@@ -118,54 +118,28 @@ func TestPeers_PickFewUniform(t *testing.T) {
 	}
 }
 
-func TestPeers_PickSkipsUpToDatePeers(t *testing.T) {
+func TestPeers_PickAmong(t *testing.T) {
 	p, _ := NewPeers("na", ids(5), 1) // peers 0..3
-	p.Holds(0, 10)
-	p.Holds(2, 10)
-	p.Holds(3, 7)
 	for range 100 {
-		got := p.Pick(4, 10)
+		got := p.PickAmong(4, []int{3, 1})
 		if !slices.Equal(got, []int{1, 3}) {
-			t.Fatalf("Pick(4, have=10) = %v, want peers 1 and 3", got)
+			t.Fatalf("PickAmong(4, [3 1]) = %v, want peers 1 and 3", got)
 		}
 	}
-	if got := p.Pick(4, -1); len(got) != 4 {
-		t.Fatalf("Pick(4, -1) = %v, want all peers", got)
+	counts := map[int]int{}
+	for range 3000 {
+		got := p.PickAmong(1, []int{0, 2, 3})
+		if len(got) != 1 {
+			t.Fatalf("PickAmong(1) = %v", got)
+		}
+		counts[got[0]]++
 	}
-	p.Holds(1, 10)
-	p.Holds(3, 10)
-	if got := p.Pick(2, 10); len(got) != 0 {
-		t.Fatalf("every peer is up to date, Pick = %v", got)
+	for _, i := range []int{0, 2, 3} {
+		if c := counts[i]; c < 800 || c > 1200 {
+			t.Errorf("peer %d chosen %d of 3000 times, want about 1000", i, c)
+		}
 	}
-}
-
-func TestPeers_Acked(t *testing.T) {
-	p, _ := NewPeers("na", ids(3), 1)
-	p.Sent(0, 5, 3, 0)
-	p.Sent(0, 9, 4, 0)
-	p.Acked(0, 7) // unknown: ignored
-	if p.Held(0) != 0 {
-		t.Fatalf("an unknown ack counted")
-	}
-	p.Acked(0, 9)
-	if p.Held(0) != 4 {
-		t.Fatalf("Held = %d, want 4", p.Held(0))
-	}
-	p.Acked(0, 5) // older and smaller: never lowers
-	if p.Held(0) != 4 {
-		t.Fatalf("Held = %d, want 4", p.Held(0))
-	}
-	p.Acked(0, 9) // repeated: ignored
-	// The ring forgets the oldest of more than pendingPerPeer outstanding syncs.
-	for id := int64(10); id < 10+pendingPerPeer+1; id++ {
-		p.Sent(1, id, int(id), 0)
-	}
-	p.Acked(1, 10)
-	if p.Held(1) != 0 {
-		t.Fatalf("the oldest sync should have been forgotten")
-	}
-	p.Acked(1, 10+pendingPerPeer)
-	if p.Held(1) != 10+pendingPerPeer {
-		t.Fatalf("Held = %d", p.Held(1))
+	if got := p.PickAmong(2, nil); len(got) != 0 {
+		t.Fatalf("no candidates, PickAmong = %v", got)
 	}
 }

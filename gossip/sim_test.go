@@ -1,6 +1,7 @@
 package gossip
 
 import (
+	"container/heap"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -9,50 +10,62 @@ import (
 )
 
 // simNet runs Plans in virtual time, one millisecond a step: the way the
-// node uses them (Due, build from the Log, Sent; Received and Acked on
-// arrival), over a network with constant latency (plus, optionally, a random
-// jitter that reorders messages, and an extra delay on what some nodes
-// send), loss and cuts.
+// node uses them (Due, build from the log, Sent; Push on arrival), over a
+// network with constant latency (plus, optionally, a random jitter that
+// reorders messages, and an extra delay on what some nodes send), loss and
+// cuts. Messages in flight wait in a heap, and a node is woken only when its
+// Plan's Next falls due or a message reaches it, so that clusters of a
+// thousand nodes run in seconds.
 type simNet struct {
-	t        *testing.T
-	now      int64 // ns
-	latency  int64
-	jitter   int64          // each message waits up to this much more, uniformly
-	slowFrom map[int]int64  // node: extra delay of everything it sends
-	carried  map[[2]int]int // (from, to): values carried by messages with values
-	loss     float64
-	rng      *rand.Rand
-	nodes    []*simNode
-	flight   []simMsg
-	cut      func(from, to int) bool // nil: no partition
-	down     map[int]bool            // nodes that neither send nor receive
-	dropFrom map[int]int             // node: how many of its next messages are lost
-	ids      []string
-	settings Settings
-	seed     uint64
-	sent     int // messages sent
-	values   int // values carried by messages with values
-	acks     int // of which acknowledgements alone
-	whole    int // of which whole sets
+	t         *testing.T
+	now       int64 // ns
+	latency   int64
+	jitter    int64          // each message waits up to this much more, uniformly
+	slowFrom  map[int]int64  // node: extra delay of everything it sends
+	lateNext  map[int]int64  // node: extra delay of its next message with values only
+	carried   map[[2]int]int // (from, to): values carried by messages with values
+	loss      float64
+	rng       *rand.Rand
+	nodes     []*simNode
+	flight    simHeap
+	seq       uint64
+	cut       func(from, to int) bool // nil: no partition
+	down      map[int]bool            // nodes that neither send nor receive
+	dropFrom  map[int]int             // node: how many of its next messages are lost
+	ids       []string
+	settings  Settings
+	seed      uint64
+	randomAt  bool            // load broadcasts at random nodes instead of in turn
+	sent      int             // messages sent
+	values    int             // values carried by messages with values
+	acks      int             // of which acknowledgements alone
+	whole     int             // of which whole sets
+	catchUps  int             // messages of the hub's catch-up flushes
+	perNode   []int           // messages sent and received, per node
+	born      map[int64]int64 // value: when it was broadcast
+	holders   map[int64]int   // value: how many nodes hold it
+	latencies []int64         // per value: from its broadcast until every node held it
 }
 
 type simNode struct {
 	id     int
 	inc    int64
-	peers  *Peers
-	log    Log
 	plan   *Plan
 	set    map[int64]bool
 	nextID int64
 	sends  []Send
+	fresh  []int64
+	wake   int64 // when its Plan next wants to send; 0 never
 }
 
 type simMsg struct {
 	at       int64
+	seq      uint64
 	from, to int
 	id       int64
 	vals     []int64
 	data     bool
+	grid     bool
 	chained  bool
 	prev     int64
 	ack      int64
@@ -61,13 +74,30 @@ type simMsg struct {
 	inc      int64
 }
 
+// simHeap orders messages in flight by arrival, then by send order.
+type simHeap []simMsg
+
+func (h simHeap) Len() int { return len(h) }
+func (h simHeap) Less(i, j int) bool {
+	return h[i].at < h[j].at || h[i].at == h[j].at && h[i].seq < h[j].seq
+}
+func (h simHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *simHeap) Push(x any)   { *h = append(*h, x.(simMsg)) }
+func (h *simHeap) Pop() any {
+	old := *h
+	m := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return m
+}
+
 func newSimNet(t *testing.T, n int, s Settings, latency time.Duration, loss float64, seed uint64) *simNet {
 	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("n%d", i)
 	}
 	net := &simNet{t: t, now: int64(time.Hour), latency: int64(latency), loss: loss, rng: rand.New(rand.NewPCG(seed, 1)), down: map[int]bool{}, dropFrom: map[int]int{},
-		slowFrom: map[int]int64{}, carried: map[[2]int]int{}}
+		slowFrom: map[int]int64{}, lateNext: map[int]int64{}, carried: map[[2]int]int{}, perNode: make([]int, n),
+		born: map[int64]int64{}, holders: map[int64]int{}}
 	net.ids, net.settings, net.seed = ids, s, seed
 	for i := range n {
 		net.nodes = append(net.nodes, net.newNode(i))
@@ -77,22 +107,24 @@ func newSimNet(t *testing.T, n int, s Settings, latency time.Duration, loss floa
 
 // newNode returns node i, empty, with a fresh incarnation.
 func (net *simNet) newNode(i int) *simNode {
-	p, err := NewPeers(net.ids[i], net.ids, net.seed+uint64(i))
+	pl, err := NewPlan(net.ids[i], net.ids, net.settings, net.now+int64(i), net.seed+uint64(i)+uint64(net.now))
 	if err != nil {
 		net.t.Fatal(err)
 	}
-	sn := &simNode{id: i, inc: net.now + int64(i), peers: p, set: map[int64]bool{}}
-	hub, _ := p.Index(net.ids[0])
-	if i == 0 {
-		hub = -1
-	}
-	sn.plan = NewPlan(p, &sn.log, net.settings, hub, net.seed+uint64(i)+uint64(net.now))
+	sn := &simNode{id: i, inc: pl.Inc(), plan: pl, set: map[int64]bool{}}
+	net.rewake(sn)
 	return sn
 }
+
+// rewake asks node sn's Plan when it next wants to send.
+func (net *simNet) rewake(sn *simNode) { sn.wake = sn.plan.Next(net.now) }
 
 // restart replaces node i by a fresh process: nothing kept, a new
 // incarnation, its messages in flight lost.
 func (net *simNet) restart(i int) {
+	for v := range net.nodes[i].set {
+		net.holders[v]--
+	}
 	net.nodes[i] = net.newNode(i)
 	keep := net.flight[:0]
 	for _, m := range net.flight {
@@ -101,6 +133,7 @@ func (net *simNet) restart(i int) {
 		}
 	}
 	net.flight = keep
+	heap.Init(&net.flight)
 }
 
 // peerIndex maps node j to its index among node i's peers.
@@ -121,43 +154,44 @@ func nodeIndex(i, p int) int {
 func (net *simNet) broadcast(node int, v int64) {
 	sn := net.nodes[node]
 	if !sn.set[v] {
-		sn.set[v] = true
-		sn.log.Append(v, FromClient)
+		net.born[v] = net.now
+		net.hold(sn, v)
+		sn.plan.Local(v)
+		net.rewake(sn)
+	}
+}
+
+// hold adds v to node sn's set, and records when every node holds it.
+func (net *simNet) hold(sn *simNode, v int64) {
+	sn.set[v] = true
+	net.holders[v]++
+	if net.holders[v] == len(net.nodes) {
+		if b, ok := net.born[v]; ok {
+			net.latencies = append(net.latencies, net.now-b)
+		}
 	}
 }
 
 // step advances one millisecond: deliveries, then each node's due sends.
 func (net *simNet) step() {
 	net.now += int64(time.Millisecond)
-	keep := net.flight[:0]
-	var due []simMsg
-	for _, m := range net.flight {
-		if m.at <= net.now {
-			due = append(due, m)
-		} else {
-			keep = append(keep, m)
-		}
-	}
-	net.flight = keep
-	for _, m := range due {
-		net.deliver(m)
+	for len(net.flight) > 0 && net.flight[0].at <= net.now {
+		net.deliver(heap.Pop(&net.flight).(simMsg))
 	}
 	for _, sn := range net.nodes {
-		if net.down[sn.id] {
-			continue
-		}
-		if next := sn.plan.Next(net.now); next == 0 || next > net.now {
+		if net.down[sn.id] || sn.wake == 0 || sn.wake > net.now {
 			continue
 		}
 		sn.sends = sn.plan.Due(net.now, sn.sends[:0])
 		for _, s := range sn.sends {
 			net.send(sn, s)
 		}
+		net.rewake(sn)
 	}
 }
 
 func (net *simNet) send(sn *simNode, s Send) {
-	m := simMsg{from: sn.id, to: nodeIndex(sn.id, s.Peer), id: sn.nextID, data: s.Data, inc: sn.inc, chained: s.Chained, prev: s.Prev}
+	m := simMsg{from: sn.id, to: nodeIndex(sn.id, s.Peer), id: sn.nextID, data: s.Data, grid: s.Grid, inc: sn.inc, chained: s.Chained, prev: s.Prev}
 	sn.nextID++
 	if s.Data {
 		vals, listed := sn.plan.Values(nil, s)
@@ -174,12 +208,16 @@ func (net *simNet) send(sn *simNode, s Send) {
 		m.vals = vals
 		net.values += len(vals)
 		net.carried[[2]int{m.from, m.to}] += len(vals)
+		if sn.id == 0 && !s.Grid && !s.Repair && sn.plan.Mode(net.now) == ModeHub {
+			net.catchUps++
+		}
 	} else {
 		net.acks++
 	}
 	m.ack, m.ackInc, m.hasAck = sn.plan.Ack(s.Peer)
 	sn.plan.Sent(s, m.id, net.now)
 	net.sent++
+	net.perNode[m.from]++
 	if net.dropFrom[m.from] > 0 {
 		net.dropFrom[m.from]--
 		return
@@ -188,10 +226,16 @@ func (net *simNet) send(sn *simNode, s Send) {
 		return
 	}
 	m.at = net.now + net.latency + net.slowFrom[m.from]
+	if d := net.lateNext[m.from]; d > 0 && s.Data {
+		m.at += d
+		delete(net.lateNext, m.from)
+	}
 	if net.jitter > 0 {
 		m.at += net.rng.Int64N(net.jitter + 1)
 	}
-	net.flight = append(net.flight, m)
+	net.seq++
+	m.seq = net.seq
+	heap.Push(&net.flight, m)
 }
 
 func (net *simNet) deliver(m simMsg) {
@@ -199,20 +243,18 @@ func (net *simNet) deliver(m simMsg) {
 		return
 	}
 	sn := net.nodes[m.to]
-	i := peerIndex(m.to, m.from)
-	current := sn.plan.Incarnation(i, m.inc)
-	if m.hasAck && current && (m.ackInc == 0 || m.ackInc == sn.inc) {
-		sn.plan.Acked(i, m.ack, net.now)
-	}
+	net.perNode[m.to]++
+	sn.fresh = sn.fresh[:0]
 	for _, v := range m.vals {
 		if !sn.set[v] {
-			sn.set[v] = true
-			sn.log.Append(v, i)
+			net.hold(sn, v)
+			sn.fresh = append(sn.fresh, v)
 		}
 	}
-	if current {
-		sn.plan.Received(i, m.id, m.data, m.chained, m.prev, net.now)
-	}
+	p := Push{MsgID: m.id, HasMsgID: true, Inc: m.inc, HasInc: true, Ack: m.ack, HasAck: m.hasAck,
+		AckInc: m.ackInc, HasAckInc: m.ackInc != 0, Data: m.data, Chained: m.chained, Prev: m.prev, Grid: m.grid}
+	sn.plan.Push(peerIndex(m.to, m.from), &p, sn.fresh, 0, net.now)
+	net.rewake(sn)
 }
 
 func (net *simNet) run(d time.Duration) {
@@ -246,6 +288,9 @@ func (net *simNet) load(d, gap time.Duration, first int64) []int64 {
 	for t := time.Duration(0); t < d; t += time.Millisecond {
 		if t%gap == 0 {
 			node := int(v) % len(net.nodes)
+			if net.randomAt {
+				node = net.rng.IntN(len(net.nodes))
+			}
 			if !net.down[node] {
 				net.broadcast(node, v)
 				vals = append(vals, v)
@@ -273,13 +318,13 @@ func (net *simNet) healUnderLoad(vals []int64, gap, limit time.Duration) time.Du
 }
 
 func balancedSettings() Settings {
-	return Settings{Star: true, Batch: 235 * time.Millisecond, Phase: true, Fanout: 2, Interval: time.Second, AckDelay: time.Second}
+	return Settings{Star: true, Batch: 235 * time.Millisecond, Phase: true, Fanout: 2, Interval: time.Second, AckDelay: 500 * time.Millisecond}
 }
 
 func TestSim_StarConvergesAndFallsSilent(t *testing.T) {
 	for _, s := range []Settings{
 		balancedSettings(),
-		{Star: true, Fanout: 2, Interval: time.Second, AckDelay: time.Second},             // forward at once
+		{Star: true, Fanout: 2, Interval: time.Second, AckDelay: 500 * time.Millisecond},  // forward at once
 		{Fanout: 2, Interval: 200 * time.Millisecond},                                     // rounds only
 		{Star: true, Batch: 500 * time.Millisecond, Fanout: 2, Interval: 2 * time.Second}, // unphased, acks at once
 	} {
@@ -382,10 +427,10 @@ func TestSim_BulkMergeSendsTheSetOnce(t *testing.T) {
 	leaf := net.nodes[3]
 	var bulk []int64
 	for v := int64(1_000_000); v < 1_010_000; v++ {
-		leaf.set[v] = true
+		net.hold(leaf, v)
 		bulk = append(bulk, v)
 	}
-	leaf.log.Skip(len(bulk))
+	leaf.plan.Unlisted(len(bulk))
 	vals := net.load(3*time.Second, 20*time.Millisecond, 1)
 	net.run(5 * time.Second)
 	if k := net.missing(append(vals, bulk...)); k != 0 {
@@ -516,5 +561,111 @@ func TestSim_RingPartitionHeals(t *testing.T) {
 		vals := net.load(7*time.Second, 100*time.Millisecond, 1)
 		net.cut = nil
 		t.Logf("seed %d: converged %v after the heal", seed, net.healUnderLoad(vals, 100*time.Millisecond, s.Interval))
+	}
+}
+
+// quantile returns the q-quantile of xs (nearest rank), sorting xs.
+func quantile(xs []int64, q float64) time.Duration {
+	if len(xs) == 0 {
+		return 0
+	}
+	slices.Sort(xs)
+	k := int(q*float64(len(xs))+0.5) - 1
+	return time.Duration(xs[min(max(k, 0), len(xs)-1)])
+}
+
+// simRun is what one measured simulation gives: messages per operation as
+// Maelstrom counts them (a read for every broadcast, so operations are twice
+// the values), how long values took to reach every node, and the busiest
+// node's messages (sent and received).
+type simRun struct {
+	msgsPerOp    float64
+	median, max  time.Duration
+	busiest      int
+	catchUpMsgs  int
+	values, sent int
+}
+
+// measure runs the 25-node efficiency setting's load (a value every 20 ms at
+// a random node, so 50 broadcasts and 50 reads a second: rate 100) for d,
+// then 10 s of quiet, and checks that every value reached every node.
+func measure(t *testing.T, n int, s Settings, jitter time.Duration, d time.Duration, seed uint64) simRun {
+	t.Helper()
+	net := newSimNet(t, n, s, 100*time.Millisecond, 0, seed)
+	net.jitter = int64(jitter)
+	net.randomAt = true
+	vals := net.load(d, 20*time.Millisecond, 1)
+	net.run(10 * time.Second)
+	if k := net.missing(vals); k != 0 {
+		t.Fatalf("%d (node, value) pairs missing", k)
+	}
+	return simRun{msgsPerOp: float64(net.sent) / float64(2*len(vals)), median: quantile(net.latencies, 0.5),
+		max: quantile(net.latencies, 1), busiest: slices.Max(net.perNode), catchUpMsgs: net.catchUps,
+		values: len(vals), sent: net.sent}
+}
+
+// TestSim_JitterKeepsLimits runs the default node on 25 nodes with a
+// delivery jitter of up to 0, 2, 5, 10 and 20 ms per message, three seeds
+// each: every value reaches every node within two hops, a batch, the lead
+// and the jitter twice, with 25 ms to spare (a push that misses the hub's
+// flush is caught up, not left for the next batch), and messages stay
+// within 1.6 per operation (catch-up flushes are rare).
+func TestSim_JitterKeepsLimits(t *testing.T) {
+	for _, j := range []time.Duration{0, 2 * time.Millisecond, 5 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond} {
+		for seed := uint64(1); seed <= 3; seed++ {
+			r := measure(t, 25, DefaultSettings(), j, 20*time.Second, seed)
+			t.Logf("jitter %v, seed %d: %.3f msgs/op, median %v, max %v, %d messages in catch-up flushes", j, seed, r.msgsPerOp, r.median, r.max, r.catchUpMsgs)
+			if limit := 200*time.Millisecond + 225*time.Millisecond + 4*j + 25*time.Millisecond; r.max > limit {
+				t.Errorf("jitter %v, seed %d: a value took %v to reach every node, want at most %v", j, seed, r.max, limit)
+			}
+			if r.msgsPerOp > 1.6 {
+				t.Errorf("jitter %v, seed %d: %.3f messages per operation", j, seed, r.msgsPerOp)
+			}
+		}
+	}
+}
+
+// TestSim_LatePushCaughtUp delays one push by 40 ms, past the hub's flush:
+// the hub forwards its value in a catch-up flush, so it reaches every node
+// about 40 ms late, not a whole batch late.
+func TestSim_LatePushCaughtUp(t *testing.T) {
+	net := newSimNet(t, 25, DefaultSettings(), 100*time.Millisecond, 0, 3)
+	vals := net.load(3*time.Second, 20*time.Millisecond, 1) // the leaves learn the phase
+	net.lateNext[7] = int64(40 * time.Millisecond)
+	net.latencies = net.latencies[:0]
+	vals = append(vals, net.load(3*time.Second, 20*time.Millisecond, 10_000)...)
+	net.run(5 * time.Second)
+	if k := net.missing(vals); k != 0 {
+		t.Fatalf("%d pairs missing", k)
+	}
+	if got, limit := quantile(net.latencies, 1), 200*time.Millisecond+225*time.Millisecond+40*time.Millisecond+10*time.Millisecond; got > limit {
+		t.Fatalf("the late push's values took %v, want at most %v", got, limit)
+	}
+	if net.catchUps == 0 || net.catchUps > 2*24 {
+		t.Fatalf("%d messages in catch-up flushes, want one or two flushes of 24", net.catchUps)
+	}
+}
+
+// TestSim_Scale runs the load of the efficiency setting on 100 and 1,000
+// simulated nodes. Latency does not grow with the cluster (the hub reaches
+// every node in one hop); messages grow with it, as they must for any design
+// that delivers every batch to every node: the floor is n-1 messages per
+// batch (one flush per node) plus the pushes. It reports the busiest node's
+// messages, which are the hub's.
+func TestSim_Scale(t *testing.T) {
+	for _, n := range []int{25, 100, 1000} {
+		if n > 100 && testing.Short() {
+			continue
+		}
+		r := measure(t, n, DefaultSettings(), 0, 20*time.Second, 1)
+		floor := float64(n-1) / 0.225 / 100
+		t.Logf("%d nodes: %.2f msgs/op (floor of the flushes alone %.2f), median %v, max %v; busiest node %d messages, %.0f/s",
+			n, r.msgsPerOp, floor, r.median, r.max, r.busiest, float64(r.busiest)/30)
+		if r.max > 450*time.Millisecond {
+			t.Errorf("%d nodes: max %v", n, r.max)
+		}
+		if r.msgsPerOp > 1.3*floor+1 {
+			t.Errorf("%d nodes: %.2f msgs/op, floor %.2f", n, r.msgsPerOp, floor)
+		}
 	}
 }

@@ -105,7 +105,7 @@ var ErrProfile = errors.New("node: unknown profile")
 //     Glomers' 25-node setting.
 //   - latency: a star whose hub forwards at once; repair every second.
 //   - messages: a star whose hub flushes every 500 ms, with phased pushes;
-//     repair every 2 s.
+//     repair every 2 s, acknowledgements held up to 1 s.
 //   - rounds: no star; the seed's anti-entropy alone, K=2 every 200 ms.
 func ProfileConfig(name string) (Config, error) {
 	c := Config{
@@ -121,7 +121,7 @@ func ProfileConfig(name string) (Config, error) {
 	case "latency":
 		c.Batch, c.Phase = 0, false
 	case "messages":
-		c.Batch, c.Interval, c.AckDelay = 500*time.Millisecond, 2*time.Second, 2*time.Second
+		c.Batch, c.Interval, c.AckDelay = 500*time.Millisecond, 2*time.Second, time.Second
 	case "rounds":
 		c.NoStar, c.Batch, c.Phase, c.Interval, c.AckDelay = true, 0, false, 200*time.Millisecond, 0
 	default:
@@ -155,6 +155,9 @@ func (c *Config) normalize() error {
 	if c.MaxLineBytes == 0 {
 		c.MaxLineBytes = DefaultMaxLineBytes
 	}
+	if err := c.gossip().Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
 	if c.Clock == nil {
 		c.Clock = time.Now
 	}
@@ -168,4 +171,16 @@ func (c *Config) normalize() error {
 		c.Stderr = os.Stderr
 	}
 	return nil
+}
+
+// gossip returns the dissemination settings of c.
+func (c *Config) gossip() gossip.Settings {
+	return gossip.Settings{
+		Star:     !c.NoStar,
+		Batch:    c.Batch,
+		Phase:    c.Phase,
+		Fanout:   c.Fanout,
+		Interval: c.Interval,
+		AckDelay: c.AckDelay,
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"github.com/bytedance/sonic"
@@ -36,17 +35,15 @@ type Node struct {
 	in   *buffers // input chunks: reader to handler
 	outs *buffers // output batches: handler to writer
 
-	id         string // "" until init
-	peers      *gossip.Peers
-	log        gossip.Log   // the set's values in arrival order, for deltas
-	plan       *gossip.Plan // who gets what when
-	neighbours []string     // from the topology message; the star does not use them
-	nextMsgID  int64
-	seed       uint64
-	inc        int64                                      // this process's incarnation: its start time, sent on every push
-	store      *store                                     // acknowledged values on disk (Config.DataDir); nil when off
-	lines      int64                                      // lines seen, for log messages
-	sent       struct{ data, repairs, acks, syncs int64 } // messages sent to peers, for the exit summary
+	id        string        // "" until init
+	peers     *gossip.Peers // the plan's peers: ids and indexes
+	plan      *gossip.Plan  // who gets what when; the owner of all dissemination state
+	nextMsgID int64
+	seed      uint64
+	inc       int64                                      // this process's incarnation: its start time, sent on every push
+	store     *store                                     // acknowledged values on disk (Config.DataDir); nil when off
+	lines     int64                                      // lines seen, for log messages
+	sent      struct{ data, repairs, acks, syncs int64 } // messages sent to peers, for the exit summary
 
 	vals  []int64       // scratch: parsed batches and sorted reads
 	fresh []int64       // scratch: the values of a batch that were new
@@ -123,7 +120,7 @@ func (n *Node) Handle(line []byte, out []byte) []byte {
 		return n.push(m, out)
 	case "gossip_sync_ok":
 		if i, ok := n.peers.Index(m.Src); ok && m.HasInReplyTo {
-			n.peers.Acked(i, m.InReplyTo)
+			n.plan.SyncOK(i, m.InReplyTo, n.now())
 		}
 		return out
 	case "gossip_round":
@@ -175,13 +172,16 @@ func (n *Node) Next() (time.Time, bool) {
 	return time.Unix(0, t), true
 }
 
-// catchUp lists values added to the set directly (Set().Add) as unlisted, so
-// that the log's length stays the set's size.
+// catchUp tells the plan about values added to the set directly (Set().Add),
+// as unlisted, so that what the plan knows stays the set's size.
 func (n *Node) catchUp() {
-	if d := n.set.Len() - n.log.Len(); d > 0 {
-		n.log.Skip(d)
+	if d := n.set.Len() - n.plan.Len(); d > 0 {
+		n.plan.Unlisted(d)
 	}
 }
+
+// now returns the node's clock in nanoseconds since the Unix epoch.
+func (n *Node) now() int64 { return n.cfg.Clock().UnixNano() }
 
 // emit appends the gossip_push of s: the values peer s.Peer lacks (those
 // listed since what it holds, or the whole set), and an acknowledgement of
@@ -204,6 +204,9 @@ func (n *Node) emit(out []byte, s gossip.Send, now int64) []byte {
 		if s.Chained {
 			out = codec.AppendIntField(out, "prev", s.Prev)
 		}
+	}
+	if s.Grid {
+		out = append(out, `, "grid": true`...)
 	}
 	if ack, ackInc, ok := n.plan.Ack(i); ok {
 		out = codec.AppendIntField(out, "ack", ack)
@@ -228,7 +231,7 @@ func (n *Node) round(out []byte) []byte {
 		return out
 	}
 	n.catchUp()
-	picked := n.peers.Pick(n.cfg.Fanout, -1)
+	picked := n.plan.Round(n.nextMsgID, n.now())
 	sent := 0
 	if len(picked) > 0 {
 		n.vals = n.set.AppendSorted(n.vals[:0])
@@ -237,7 +240,6 @@ func (n *Node) round(out []byte) []byte {
 	}
 	out = n.outs.Reserve(out, len(picked)*(len(n.array)+256))
 	for _, i := range picked {
-		n.peers.Sent(i, n.nextMsgID, sent, n.cfg.Clock().UnixNano())
 		n.sent.syncs++
 		out = codec.AppendStart(out, n.id, n.peers.ID(i), "gossip_sync")
 		out = append(out, `, "messages": `...)
@@ -262,7 +264,7 @@ func (n *Node) init(m *codec.Message, out []byte) []byte {
 	if err := sonic.Unmarshal(m.NodeIDs, &ids); err != nil || ids == nil {
 		return n.fail(out, m.Dest, codeMalformedRequest, "init: node_ids must be an array of strings")
 	}
-	peers, err := gossip.NewPeers(id, ids, n.seed)
+	plan, err := gossip.NewPlan(id, ids, n.cfg.gossip(), n.inc, n.seed)
 	switch {
 	case errors.Is(err, gossip.ErrSelfMissing):
 		return n.fail(out, m.Dest, codeMalformedRequest, "init: node_ids must contain node_id "+quote(id))
@@ -270,10 +272,6 @@ func (n *Node) init(m *codec.Message, out []byte) []byte {
 		return n.fail(out, m.Dest, codeMalformedRequest, "init: node_ids must not list a node twice")
 	case err != nil:
 		return n.fail(out, m.Dest, codeMalformedRequest, "init: "+err.Error())
-	}
-	hub := -1 // the hub is the first node of node_ids
-	if h, ok := peers.Index(ids[0]); ok {
-		hub = h
 	}
 	if n.cfg.DataDir != "" {
 		st, recovered, err := openStore(n.cfg.DataDir, id, n.set)
@@ -285,25 +283,18 @@ func (n *Node) init(m *codec.Message, out []byte) []byte {
 			n.warnf("recovered %d values from %s", recovered, n.cfg.DataDir)
 		}
 	}
-	n.id, n.peers = id, peers
-	n.plan = gossip.NewPlan(peers, &n.log, gossip.Settings{
-		Star:     !n.cfg.NoStar,
-		Batch:    n.cfg.Batch,
-		Phase:    n.cfg.Phase,
-		Fanout:   n.cfg.Fanout,
-		Interval: n.cfg.Interval,
-		AckDelay: n.cfg.AckDelay,
-	}, hub, n.seed)
+	n.id, n.plan, n.peers = id, plan, plan.Peers()
 	n.catchUp()
 	return n.ok(out, "init_ok")
 }
 
 func (n *Node) topology(m *codec.Message, out []byte) []byte {
+	// The star does not use Maelstrom's topology, but a malformed one is
+	// still refused.
 	var topo map[string][]string
 	if err := sonic.Unmarshal(m.Topology, &topo); err != nil || topo == nil {
 		return n.fail(out, n.id, codeMalformedRequest, "topology: topology must be an object of node id arrays")
 	}
-	n.neighbours = append(n.neighbours[:0], topo[n.id]...)
 	return n.ok(out, "topology_ok")
 }
 
@@ -316,7 +307,7 @@ func (n *Node) broadcast(m *codec.Message, out []byte) []byte {
 		return n.fail(out, n.id, codeMalformedRequest, "broadcast: message "+codec.Snippet(m.Message)+" is not an integer in the int64 range")
 	}
 	if n.set.Add(v) {
-		n.log.Append(v, gossip.FromClient)
+		n.plan.Local(v)
 	}
 	if n.store != nil {
 		n.store.add(v) // durable before broadcast_ok leaves (Run syncs first)
@@ -343,25 +334,14 @@ func (n *Node) sync(m *codec.Message, out []byte) []byte {
 	if !ok {
 		return n.fail(out, n.id, codeMalformedRequest, "gossip_sync: messages "+n.valuesError(m))
 	}
-	i, known := n.peers.Index(m.Src)
-	src := gossip.FromClient
-	if known {
-		src = i
+	fresh, unlisted := n.merge(vals)
+	if i, known := n.peers.Index(m.Src); known {
+		// vals came back sorted from the merge.
+		n.plan.Sync(i, countDistinctSorted(vals), fresh, unlisted, n.now())
+	} else {
+		n.local(fresh, unlisted)
 	}
-	added := n.addAll(vals, src)
-	if known {
-		// A sync carries the sender's whole set. When it covers the
-		// whole local set, the sender needs nothing from this node; when
-		// it has fewer values than the sender was known to hold, the
-		// sender lost state (it restarted) and must be sent everything.
-		slices.Sort(vals)
-		d := countDistinctSorted(vals)
-		if have := n.set.Len(); d == have {
-			n.peers.Holds(i, have)
-		} else if d < n.peers.Held(i) {
-			n.plan.Forget(i)
-		}
-	}
+	added := len(fresh) + unlisted
 	if !m.HasMsgID {
 		return out
 	}
@@ -375,52 +355,39 @@ func (n *Node) sync(m *codec.Message, out []byte) []byte {
 // acknowledgement rides on a later push), except with an error when it is
 // malformed and has a msg_id.
 func (n *Node) push(m *codec.Message, out []byte) []byte {
-	var ack, inc int64
-	var err error
-	if m.Ack != nil {
-		if ack, err = codec.ParseInt(m.Ack); err != nil {
-			return n.fail(out, n.id, codeMalformedRequest, "gossip_push: ack "+codec.Snippet(m.Ack)+" is not an integer in the int64 range")
+	p := gossip.Push{MsgID: m.MsgID, HasMsgID: m.HasMsgID, Data: m.Messages != nil, Grid: string(m.Grid) == "true"}
+	for _, f := range [...]struct {
+		name string
+		raw  []byte
+		v    *int64
+		has  *bool
+	}{
+		{"ack", m.Ack, &p.Ack, &p.HasAck},
+		{"inc", m.Inc, &p.Inc, &p.HasInc},
+		{"ack_inc", m.AckInc, &p.AckInc, &p.HasAckInc},
+		{"prev", m.Prev, &p.Prev, &p.Chained},
+	} {
+		if f.raw == nil {
+			continue
 		}
-	}
-	if m.Inc != nil {
-		if inc, err = codec.ParseInt(m.Inc); err != nil {
-			return n.fail(out, n.id, codeMalformedRequest, "gossip_push: inc "+codec.Snippet(m.Inc)+" is not an integer in the int64 range")
+		v, err := codec.ParseInt(f.raw)
+		if err != nil {
+			return n.fail(out, n.id, codeMalformedRequest, "gossip_push: "+f.name+" "+codec.Snippet(f.raw)+" is not an integer in the int64 range")
 		}
-	}
-	ackInc := n.inc // an ack without ack_inc is taken as meant for this process
-	if m.AckInc != nil {
-		if ackInc, err = codec.ParseInt(m.AckInc); err != nil {
-			return n.fail(out, n.id, codeMalformedRequest, "gossip_push: ack_inc "+codec.Snippet(m.AckInc)+" is not an integer in the int64 range")
-		}
-	}
-	var prev int64
-	if m.Prev != nil {
-		if prev, err = codec.ParseInt(m.Prev); err != nil {
-			return n.fail(out, n.id, codeMalformedRequest, "gossip_push: prev "+codec.Snippet(m.Prev)+" is not an integer in the int64 range")
-		}
+		*f.v, *f.has = v, true
 	}
 	var vals []int64
-	if m.Messages != nil {
+	if p.Data {
 		var ok bool
 		if vals, ok = n.values(m); !ok {
 			return n.fail(out, n.id, codeMalformedRequest, "gossip_push: messages "+n.valuesError(m))
 		}
 	}
-	i, known := n.peers.Index(m.Src)
-	if !known {
-		n.addAll(vals, gossip.FromClient)
-		return out
-	}
-	// A message from an older incarnation of the peer still brings
-	// values (values are facts), but its acknowledgements and msg_id
-	// belong to a process that is gone.
-	current := m.Inc == nil || n.plan.Incarnation(i, inc)
-	if m.Ack != nil && current && ackInc == n.inc {
-		n.plan.Acked(i, ack, n.cfg.Clock().UnixNano())
-	}
-	n.addAll(vals, i)
-	if m.HasMsgID && current {
-		n.plan.Received(i, m.MsgID, m.Messages != nil, m.Prev != nil, prev, n.cfg.Clock().UnixNano())
+	fresh, unlisted := n.merge(vals)
+	if i, known := n.peers.Index(m.Src); known {
+		n.plan.Push(i, &p, fresh, unlisted, n.now())
+	} else {
+		n.local(fresh, unlisted)
 	}
 	return out
 }
@@ -449,22 +416,25 @@ func (n *Node) valuesError(m *codec.Message) string {
 	return codec.Snippet(m.Messages) + " is not an array of integers"
 }
 
-// addAll adds vals, which came from peer src (or gossip.FromClient), to the
-// set and the log, and returns how many were new; it sorts vals in place. A
-// big batch is merged in bulk and not listed in the log; a small one is
-// merged with the new values reported (ascending), which the log lists.
-func (n *Node) addAll(vals []int64, src int) int {
+// merge adds vals to the set, sorting them in place, and returns the values
+// that were new, ascending, for the plan to list (fresh, which aliases the
+// node's scratch until the next merge); or, for a batch of bulkMerge values
+// or more, merged in bulk without listing them, how many were new
+// (unlisted).
+func (n *Node) merge(vals []int64) (fresh []int64, unlisted int) {
 	if len(vals) >= bulkMerge {
 		n.catchUp()
-		added := n.set.Merge(vals)
-		n.log.Skip(added)
-		return added
+		return nil, n.set.Merge(vals)
 	}
 	n.fresh = n.set.MergeNew(vals, n.fresh[:0])
-	for _, v := range n.fresh {
-		n.log.Append(v, src)
-	}
-	return len(n.fresh)
+	return n.fresh, 0
+}
+
+// local tells the plan about new values that came from no peer: a sync or
+// push from a node that is not in node_ids counts as a client.
+func (n *Node) local(fresh []int64, unlisted int) {
+	n.plan.Local(fresh...)
+	n.plan.Unlisted(unlisted)
 }
 
 // ok appends the reply of the given type, with no fields of its own, to the

@@ -132,7 +132,7 @@ func TestNode_HostileInput(t *testing.T) {
 			}
 			n.Handle([]byte(strings.TrimSpace(init3)), nil)
 			n.Handle([]byte(req(`{"type":"broadcast","msg_id":2,"message":1}`)), nil)
-			id, peers, logLen := n.nextMsgID, n.peers.Len(), n.log.Len()
+			id, peers, logLen := n.nextMsgID, n.peers.Len(), n.plan.Len()
 			stderr.Reset()
 
 			out := n.Handle([]byte(tt.line), nil)
@@ -169,8 +169,8 @@ func TestNode_HostileInput(t *testing.T) {
 			want := tt.set
 			if tt.outcome != wantAccepted {
 				want = []int64{1}
-				if n.nextMsgID > id+1 || (tt.outcome != wantError && n.nextMsgID != id) || n.log.Len() != logLen {
-					t.Fatalf("state changed: msg_id %d -> %d, log %d -> %d", id, n.nextMsgID, logLen, n.log.Len())
+				if n.nextMsgID > id+1 || (tt.outcome != wantError && n.nextMsgID != id) || n.plan.Len() != logLen {
+					t.Fatalf("state changed: msg_id %d -> %d, log %d -> %d", id, n.nextMsgID, logLen, n.plan.Len())
 				}
 			}
 			// The next good line is answered, with the set as it must be.

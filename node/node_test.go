@@ -339,7 +339,7 @@ func closeAndWait(t *testing.T, in *io.PipeWriter, out *lineWriter, done chan er
 // rounds fall silent, and a new value wakes them.
 func TestRun_RepairRoundsWithoutStar(t *testing.T) {
 	cfg := quiet()
-	cfg.Interval = 5 * time.Millisecond
+	cfg.Interval, cfg.AckDelay = 5*time.Millisecond, 0
 	in, out, done := start(t, cfg)
 	io.WriteString(in, init3+`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":2,"message":42}}`+"\n")
 	out.next(t) // init_ok
@@ -457,7 +457,7 @@ func TestRun_LineOverLimitIsSkipped(t *testing.T) {
 // and gossip rounds while other goroutines merge into the node's set.
 func TestRun_ConcurrentMergesReadsAndRounds(t *testing.T) {
 	cfg := quiet()
-	cfg.Interval = time.Millisecond
+	cfg.Interval, cfg.AckDelay = time.Millisecond, 0
 	pr, pw := io.Pipe()
 	var stdout bytes.Buffer
 	cfg.Stdin, cfg.Stdout, cfg.Stderr = pr, &stdout, io.Discard

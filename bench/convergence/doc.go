@@ -7,7 +7,7 @@
 // n nodes "n0" .. "n<n-1>" run synchronous rounds. A value (the classic
 // rumour) starts at n0; Config.Values > 1 spreads several values from
 // evenly spaced nodes. In Push mode every node holding something sends its
-// whole set to K peers chosen by gossip.Peers.Pick(K, -1), the node's own
+// whole set to K peers chosen by gossip.Peers.Pick(K), the node's own
 // peer-selection code; in PushPull mode every node contacts K peers chosen
 // the same way and each contacted peer replies with its set. Everything is
 // sent from the state at the start of the round. Config.Loss drops each

@@ -17,7 +17,7 @@ type Mode int
 
 const (
 	// Push: every node that holds at least one value sends its whole set to
-	// K peers chosen by its gossip.Peers.Pick(K, -1). This is the node's
+	// K peers chosen by its gossip.Peers.Pick(K). This is the node's
 	// anti-entropy round.
 	Push Mode = iota
 	// PushPull: every node, holder or not, contacts K peers chosen by Pick
@@ -257,7 +257,7 @@ func (s *Sim) Run(seed uint64) (Trial, error) {
 			if s.cfg.Mode == Push && mine == 0 {
 				continue
 			}
-			for _, j := range s.peers[u].Pick(k, -1) {
+			for _, j := range s.peers[u].Pick(k) {
 				v := peerNode(u, j)
 				t.Messages++
 				if drop() {
