@@ -63,6 +63,10 @@ type Cluster struct {
 func New(opts Options) (*Cluster, error) {
 	opts.Args = append([]string(nil), opts.Args...)
 	opts.Env = append([]string(nil), opts.Env...)
+	opts.RateSchedule = append([]RatePhase(nil), opts.RateSchedule...)
+	if err := opts.checkSchedule(); err != nil {
+		return nil, err
+	}
 	opts.fill()
 	if err := opts.validate(); err != nil {
 		return nil, err
@@ -88,17 +92,26 @@ func (c *Cluster) setPhase(s string, end int64) {
 // rngFor returns the generator of one random stream of the run: 1 is the
 // workload, 2, 3 and 4 the partition, pause and kill nemeses, 100+i the
 // network as seen from node i's first process (and 100+i+k·2^32 from its
-// k-th restart).
+// k-th restart), and jitterStream plus the same the jitter of those
+// messages (Options.Jitter), apart so that jitter changes no other draw.
 func (c *Cluster) rngFor(stream uint64) *rand.Rand { return rand.New(rand.NewPCG(c.seed, stream)) }
+
+// jitterStream offsets the jitter's random streams from the network's.
+const jitterStream = 1 << 62
 
 // runProc starts the goroutines that read p's stdout and write its stdin;
 // inc is the number of earlier processes of the same node.
 func (c *Cluster) runProc(p *proc, inc int) {
-	rng := c.rngFor(uint64(100+p.idx) + uint64(inc)<<32)
+	stream := uint64(100+p.idx) + uint64(inc)<<32
+	rng := c.rngFor(stream)
+	var jit *rand.Rand
+	if c.opts.Jitter > 0 {
+		jit = c.rngFor(jitterStream + stream)
+	}
 	c.readers.Add(1)
 	go func() {
 		defer c.readers.Done()
-		c.r.readLoop(p.idx, p.stdout, rng)
+		c.r.readLoop(p.idx, p.stdout, rng, jit)
 		p.stdout.Close()
 		close(p.readDone)
 	}()
@@ -114,7 +127,8 @@ func (c *Cluster) runProc(p *proc, inc int) {
 // the history. It writes the output files when Options.OutDir is set. Run
 // returns a Result whenever the workload ran, also alongside an error (for
 // example a cancelled ctx, or files that could not be written); on a setup
-// failure the error wraps ErrSetup.
+// failure the error wraps ErrSetup. The background load, if any, runs from
+// before the nodes start until Run returns, whatever the outcome.
 func (c *Cluster) Run(ctx context.Context) (*Result, error) {
 	if !c.ran.CompareAndSwap(false, true) {
 		return nil, ErrAlreadyRun
@@ -134,14 +148,23 @@ func (c *Cluster) Run(ctx context.Context) (*Result, error) {
 
 	clk := &clock{start: time.Now()}
 	c.clk = clk
-	cpu0, nodeCPU0 := cpuSeconds()
+	cpu0 := benchCPUSeconds()
 	c.setPhase("starting", 0)
+	var bg *backgroundLoad
+	if o.BackgroundLoad > 0 {
+		if bg, err = startBackgroundLoad(o.BackgroundLoad); err != nil {
+			return nil, fmt.Errorf("%w: background load: %w", ErrSetup, err)
+		}
+		defer bg.stop()
+	}
 	span := o.TimeLimit + o.Recovery + 4*o.RPCTimeout + time.Minute
 	r := &router{
-		clk: clk, ids: ids, loss: o.Loss, dup: o.Duplicate, lat: lat,
+		clk: clk, ids: ids, loss: o.Loss, dup: o.Duplicate, lat: lat, jitter: int64(o.Jitter),
 		sends:    newSeries(seriesStep, span),
 		badCount: make([]int, n),
 		writers:  make([]atomic.Pointer[nodeWriter], n),
+		nodeSent: make([]atomic.Int64, n),
+		nodeRecv: make([]atomic.Int64, n),
 	}
 	r.sched = scheduler{wake: make(chan struct{}, 1), late: newHist()}
 	c.r = r
@@ -277,6 +300,16 @@ func (c *Cluster) Run(ctx context.Context) (*Result, error) {
 	h.t0 = t0
 	c.t0.Store(t0)
 	deadline := t0 + int64(o.TimeLimit)
+	plan := newRatePlan(t0, o.RateSchedule, o.Rate, o.TimeLimit)
+	var phaseCPU *cpuSampler
+	if len(o.RateSchedule) > 0 {
+		ends := make([]int64, len(plan.ends))
+		for i, e := range plan.ends {
+			ends[i] = e - t0
+		}
+		h.setPhases(ends)
+		phaseCPU = c.startCPUSampler(ctx, plan.ends)
+	}
 	c.setPhase("workload", deadline)
 	sentAtStart := r.stats.serverSent.Load()
 	var mem *memSampler
@@ -310,7 +343,7 @@ func (c *Cluster) Run(ctx context.Context) (*Result, error) {
 	}
 	var nextValue atomic.Int64
 	if o.Rate > 0 {
-		generate(ctx, clk, deadline, o.Rate, c.rngFor(1), free, queues, &nextValue)
+		generate(ctx, clk, deadline, plan, c.rngFor(1), free, queues, &nextValue)
 	}
 	sleepUntil(ctx, clk, deadline)
 	for _, q := range queues {
@@ -320,6 +353,10 @@ func (c *Cluster) Run(ctx context.Context) (*Result, error) {
 	nemWG.Wait()
 	workloadEnd := clk.now()
 	sentAtEnd := r.stats.serverSent.Load()
+	var cpuMarks []cpuMark
+	if phaseCPU != nil {
+		cpuMarks = phaseCPU.finish()
+	}
 
 	// Heal (resume paused nodes, restart killed ones), then recover
 	// quietly.
@@ -360,9 +397,17 @@ func (c *Cluster) Run(ctx context.Context) (*Result, error) {
 	}
 	shutdown()
 
-	cpu1, nodeCPU1 := cpuSeconds()
 	c.collect(res)
-	res.Bench.CPU, res.Bench.NodeCPU = cpu1-cpu0, nodeCPU1-nodeCPU0
+	res.Bench.CPU = benchCPUSeconds() - cpu0
+	if bg != nil {
+		res.Load.BackgroundCPU = bg.stop()
+	}
+	if len(o.RateSchedule) > 0 {
+		h.mu.Lock()
+		ops, ok := slices.Clone(h.phaseOps), slices.Clone(h.phaseOK)
+		h.mu.Unlock()
+		res.RatePhases = ratePhaseResults(o.RateSchedule, ops, ok, res.Workload.Values(), cpuMarks)
+	}
 	res.Phases = Phases{
 		Setup:    float64(setupDone) / 1e9,
 		Workload: float64(workloadEnd-t0) / 1e9,
@@ -437,13 +482,19 @@ func sleepUntil(ctx context.Context, clk *clock, t int64) bool {
 
 func (c *Cluster) config() Config {
 	o := &c.opts
-	return Config{
+	cfg := Config{
 		Bin: o.Bin, Args: o.Args, Env: o.Env, NodeCount: o.NodeCount, Topology: o.Topology,
 		TimeLimit: o.TimeLimit.Seconds(), Rate: o.Rate, Concurrency: o.Concurrency,
-		Latency: float64(o.Latency) / 1e6, LatencyDist: o.LatencyDist, Loss: o.Loss, Duplicate: o.Duplicate,
+		Latency: float64(o.Latency) / 1e6, LatencyDist: o.LatencyDist, Jitter: float64(o.Jitter) / 1e6,
+		Loss: o.Loss, Duplicate: o.Duplicate,
 		Nemesis: o.Nemesis, NemesisInterval: o.NemesisInterval.Seconds(),
-		Recovery: o.Recovery.Seconds(), RPCTimeout: o.RPCTimeout.Seconds(), NodeNice: o.NodeNice, Seed: o.Seed,
+		Recovery: o.Recovery.Seconds(), RPCTimeout: o.RPCTimeout.Seconds(), NodeNice: o.NodeNice,
+		BackgroundLoad: o.BackgroundLoad, Seed: o.Seed,
 	}
+	for _, p := range o.RateSchedule {
+		cfg.RateSchedule = append(cfg.RateSchedule, RatePhaseConfig{Rate: p.Rate, Seconds: p.Duration.Seconds()})
+	}
+	return cfg
 }
 
 // collect fills res from the finished run.
@@ -509,8 +560,10 @@ func (c *Cluster) collect(res *Result) {
 	schedErr := newHist()
 	for _, m := range c.members {
 		procs := m.incarnations()
-		nr := NodeResult{ID: m.id, BadLines: badCount[m.idx], Incarnations: len(procs)}
+		nr := NodeResult{ID: m.id, BadLines: badCount[m.idx], Incarnations: len(procs),
+			ServerSent: r.nodeSent[m.idx].Load(), ServerRecv: r.nodeRecv[m.idx].Load()}
 		for _, p := range procs {
+			nr.CPU += p.finalCPU()
 			schedErr.merge(p.w.late)
 			if p.killed.Load() {
 				nr.Killed++
@@ -526,6 +579,8 @@ func (c *Cluster) collect(res *Result) {
 		res.Nodes = append(res.Nodes, nr)
 	}
 	res.Bench = BenchResult{SchedulingError: schedErr.stats(), DispatchError: r.sched.late.stats()}
+	res.Load = nodeLoad(res.Nodes, res.Stats.Count)
+	res.Bench.NodeCPU = res.Load.NodeCPU
 
 	// Values that died with a killed node.
 	res.LostToKills = []int64{}

@@ -222,6 +222,11 @@ func TestNew_Validates(t *testing.T) {
 		{"duplicate of 1", Options{Bin: flood, Duplicate: 1}, ErrBadOption},
 		{"negative duplicate", Options{Bin: flood, Duplicate: -0.1}, ErrBadOption},
 		{"bad env", Options{Bin: flood, Env: []string{"NOVALUE"}}, ErrBadOption},
+		{"negative jitter", Options{Bin: flood, Jitter: -time.Millisecond}, ErrBadOption},
+		{"negative background load", Options{Bin: flood, BackgroundLoad: -1}, ErrBadOption},
+		{"too much background load", Options{Bin: flood, BackgroundLoad: maxBackgroundLoad + 1}, ErrBadOption},
+		{"nice above 19", Options{Bin: flood, NodeNice: 20}, ErrBadOption},
+		{"jitter, load and no nice", Options{Bin: flood, Jitter: 5 * time.Millisecond, BackgroundLoad: 2, NodeNice: -1}, nil},
 		{"defaults", Options{Bin: flood}, nil},
 	}
 	for _, tt := range tests {

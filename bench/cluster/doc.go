@@ -38,6 +38,35 @@
 // on another node or after the kill ever saw are reported as lost to the
 // kill: the process died between acknowledging and forwarding them.
 //
+// The harness can add noise and contention of its own. Options.Jitter
+// gives every server-to-server message an extra delay drawn uniformly from
+// [0, Jitter] on top of its latency draw, independently per message (a
+// duplicated copy draws its own), so that messages between two nodes
+// overtake each other even under constant latency; the jitter draws come
+// from random streams of their own, so a seed gives the same workload,
+// latencies, losses and faults whatever the jitter. Options.NodeNice sets
+// the nodes' niceness (10 by default, so that the simulated network is
+// served first), and Options.BackgroundLoad runs busy-looping processes
+// (/bin/sh -c 'while :; do :; done', at the bench's priority) from before
+// the nodes start until Run returns, however it ends, so that the nodes
+// compete for the CPU.
+//
+// Options.RateSchedule replaces the constant rate by phases (rate for a
+// duration, in turn; the stagger's random gaps stretch to each phase's
+// rate). Result.RatePhases then reports each phase: the operations invoked
+// in it and the rate achieved, the stable latency median, p99 and maximum
+// of the values that became known in it (does stable latency return to its
+// plateau after an overload?), and the node CPU used in it, read from
+// /proc/PID/stat at the phase bounds; the plots mark the boundaries.
+//
+// Node CPU is measured from the node processes themselves: each process's
+// user plus system time as wait4 reports it when the bench reaps it
+// (every incarnation of a restarted node included, the bench and the
+// background load not), and, at rate-phase boundaries, as /proc/PID/stat
+// gives it for the processes still running. Result.Load gives the total,
+// the node CPU per client operation and the busiest node (its CPU time and
+// the server messages it sent and received); each NodeResult has its own.
+//
 // The history is checked with jepsen's set-full rules (lost, never-read,
 // stale, stable-latency quantiles), plus checks that set-full does not make:
 // values read that were never broadcast, acknowledged values missing from a

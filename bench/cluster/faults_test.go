@@ -60,19 +60,28 @@ func inversions(s []int) int {
 
 // TestRouter_LatencyReorders shows how to get reordering: under exponential
 // (and uniform) latency, messages from one node to another overtake each
-// other; under constant latency they arrive in the order they were sent.
+// other; under constant latency they arrive in the order they were sent,
+// unless jitter is added.
 func TestRouter_LatencyReorders(t *testing.T) {
 	const n = 200
 	for _, tt := range []struct {
+		name    string
 		dist    string
+		jitter  time.Duration
 		reorder bool
-	}{{"constant", false}, {"uniform", true}, {"exponential", true}} {
-		t.Run(tt.dist, func(t *testing.T) {
+	}{
+		{"constant", "constant", 0, false},
+		{"uniform", "uniform", 0, true},
+		{"exponential", "exponential", 0, true},
+		{"constant with jitter", "constant", 5 * time.Millisecond, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
 			lat, _ := newLatency(tt.dist, 10*time.Millisecond)
 			tn := newTestNet(t, 2, lat, 0)
-			rng := rand.New(rand.NewPCG(1, 1))
+			tn.r.jitter = int64(tt.jitter)
+			rng, jit := rand.New(rand.NewPCG(1, 1)), rand.New(rand.NewPCG(1, 2))
 			for i := range n {
-				tn.r.route(0, seqLine(i), rng)
+				tn.r.route(0, seqLine(i), rng, jit)
 				if i%20 == 19 {
 					time.Sleep(time.Millisecond)
 				}
@@ -89,12 +98,12 @@ func TestRouter_LatencyReorders(t *testing.T) {
 				}
 			}
 			inv := inversions(got)
-			t.Logf("%s: %d of %d pairs delivered out of order", tt.dist, inv, n*(n-1)/2)
+			t.Logf("%s: %d of %d pairs delivered out of order", tt.name, inv, n*(n-1)/2)
 			if tt.reorder && inv == 0 {
-				t.Errorf("%s latency delivered every message in order", tt.dist)
+				t.Errorf("%s latency delivered every message in order", tt.name)
 			}
 			if !tt.reorder && inv != 0 {
-				t.Errorf("%s latency reordered %d pairs", tt.dist, inv)
+				t.Errorf("%s latency reordered %d pairs", tt.name, inv)
 			}
 		})
 	}
@@ -110,7 +119,7 @@ func TestRouter_Duplicate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	const n = 2000
 	for i := range n {
-		tn.r.route(0, seqLine(i), rng)
+		tn.r.route(0, seqLine(i), rng, nil)
 	}
 	st := &tn.r.stats
 	sent, lost, dup := st.serverSent.Load(), st.lossDrops.Load(), st.duplicated.Load()

@@ -33,6 +33,10 @@ var (
 	// ErrBadMessage means a line is JSON but not a message: src, dest or body
 	// is missing or of the wrong type, or an id is unknown.
 	ErrBadMessage = errors.New("cluster: malformed message")
+	// ErrBadRateSchedule means Options.RateSchedule, or the text given to
+	// ParseRateSchedule, is not a valid schedule, or that Rate or TimeLimit
+	// was set beside it.
+	ErrBadRateSchedule = errors.New("cluster: invalid rate schedule")
 )
 
 // Options configures a Cluster. The zero value of every field means its
@@ -56,11 +60,21 @@ type Options struct {
 	// (tree2), tree2, tree3, tree4 or total. Default grid.
 	Topology string `json:"topology"`
 	// TimeLimit is how long the workload runs, before recovery and final
-	// reads. Default 60 s, as jepsen.
+	// reads. Default 60 s, as jepsen. With RateSchedule it is the sum of
+	// the phases' durations, filled in by New; leave it zero.
 	TimeLimit time.Duration `json:"time_limit"`
 	// Rate is the mean number of client requests per second, over all
-	// clients. Default 5.
+	// clients. Default 5. With RateSchedule it is the schedule's
+	// time-weighted mean, filled in by New; leave it zero.
 	Rate float64 `json:"rate"`
+	// RateSchedule, when not empty, replaces Rate and TimeLimit: the
+	// workload runs each phase in turn, at the phase's rate for the
+	// phase's duration (the generator's random gaps are stretched to each
+	// phase's rate as they cross a boundary, and a phase at rate 0 sends
+	// nothing). The result then has one RatePhaseResult per phase.
+	// ParseRateSchedule reads the command line's "rate:seconds,..." form.
+	// Default none.
+	RateSchedule []RatePhase `json:"rate_schedule,omitempty"`
 	// Concurrency is the number of clients; client i is bound to node
 	// i mod NodeCount. Default NodeCount.
 	Concurrency int `json:"concurrency"`
@@ -78,6 +92,15 @@ type Options struct {
 	// Loss is the probability that a server-to-server message is dropped
 	// when sent, in [0, 1). Default 0.
 	Loss float64 `json:"loss"`
+	// Jitter adds to every server-to-server message an extra delay drawn
+	// uniformly from [0, Jitter], on top of its latency draw and
+	// independently per message (a duplicated copy draws its own), so that
+	// messages between two nodes may overtake each other even under
+	// constant latency. The draws come from random streams of their own,
+	// seeded from Seed: a run with Jitter 0 draws nothing from them, and
+	// every other random choice of a run is the same whatever Jitter is.
+	// Default 0: none.
+	Jitter time.Duration `json:"jitter"`
 	// Duplicate is the probability that a server-to-server message that
 	// was not lost is delivered twice, in [0, 1). The copy draws its own
 	// latency (so it may arrive first) and meets partitions on its own.
@@ -116,8 +139,18 @@ type Options struct {
 	// NodeNice is the niceness added to every node process (on Linux), so
 	// that on a busy machine the simulated network is served before the
 	// nodes and its delivery times stay accurate. Zero means the default,
-	// 10; negative means none.
+	// 10; negative means none (the nodes run at the bench's priority). At
+	// most 19.
 	NodeNice int `json:"node_nice"`
+	// BackgroundLoad is the number of busy-looping background processes
+	// (/bin/sh -c 'while :; do :; done', at the bench's own priority) that
+	// run for the whole of Run, to put the nodes under CPU contention:
+	// they start before the nodes and are killed when Run returns, also
+	// when it fails or its context is cancelled (and, on Linux, when the
+	// bench process dies: they get SIGKILL as their parent-death signal).
+	// Their CPU time is reported in LoadResult.BackgroundCPU. Unix only.
+	// Default 0: none; at most 256.
+	BackgroundLoad int `json:"background_load"`
 	// Seed seeds every random choice of the bench (workload mix, request
 	// times, latencies, loss, partitions). Zero means a seed from the clock;
 	// the seed used is reported in the result.
@@ -150,13 +183,18 @@ func DefaultOptions() Options {
 	return o
 }
 
-// fill replaces zero values with defaults.
+// fill replaces zero values with defaults. A rate schedule fills in
+// TimeLimit and Rate (checkSchedule has made sure they were unset or
+// agree).
 func (o *Options) fill() {
 	if o.NodeCount == 0 {
 		o.NodeCount = 5
 	}
 	if o.Topology == "" {
 		o.Topology = "grid"
+	}
+	if len(o.RateSchedule) > 0 {
+		o.TimeLimit, o.Rate = scheduleTotals(o.RateSchedule)
 	}
 	if o.TimeLimit == 0 {
 		o.TimeLimit = 60 * time.Second
@@ -224,6 +262,12 @@ func (o *Options) validate() error {
 		return fmt.Errorf("%w: nemesis interval %v", ErrBadOption, o.NemesisInterval)
 	case o.NodeNice > 19:
 		return fmt.Errorf("%w: node nice %d above 19", ErrBadOption, o.NodeNice)
+	case o.Jitter < 0:
+		return fmt.Errorf("%w: jitter %v", ErrBadOption, o.Jitter)
+	case o.BackgroundLoad < 0 || o.BackgroundLoad > maxBackgroundLoad:
+		return fmt.Errorf("%w: background load %d not in [0, %d]", ErrBadOption, o.BackgroundLoad, maxBackgroundLoad)
+	case o.BackgroundLoad > 0 && !canBackgroundLoad:
+		return fmt.Errorf("%w: background load needs /bin/sh (Unix)", ErrBadOption)
 	case o.RPCTimeout < 0 || o.InitTimeout < 0:
 		return fmt.Errorf("%w: negative timeout", ErrBadOption)
 	}

@@ -19,6 +19,7 @@ var (
 	colorKill      = color.NRGBA{R: 0xe9, G: 0x60, B: 0x60, A: 0x50}
 	colorCatchUp   = color.NRGBA{R: 0xe9, G: 0x60, B: 0x60, A: 0x20}
 	colorRecovery  = color.NRGBA{R: 0xa0, G: 0xa0, B: 0xa0, A: 0x40}
+	colorRatePhase = color.RGBA{R: 0x55, G: 0x55, B: 0x55, A: 0xff}
 )
 
 // shade adds a translucent band from x0 to x1 over the y range [0, ymax].
@@ -75,6 +76,44 @@ func shadePhases(p *plot.Plot, res *Result, ymax float64) error {
 	return nil
 }
 
+// markRatePhases draws the boundaries of a rate schedule's phases as dashed
+// vertical lines and writes each phase's rate at the top of its span; it
+// does nothing without a schedule.
+func markRatePhases(p *plot.Plot, res *Result, ymax float64) error {
+	if len(res.RatePhases) < 2 {
+		return nil
+	}
+	var labels plotter.XYLabels
+	for i, ph := range res.RatePhases {
+		labels.XYs = append(labels.XYs, plotter.XY{X: ph.Start, Y: ymax})
+		labels.Labels = append(labels.Labels, fmt.Sprintf(" %g req/s", ph.Rate))
+		if i == 0 {
+			continue
+		}
+		l, err := plotter.NewLine(plotter.XYs{{X: ph.Start, Y: 0}, {X: ph.Start, Y: ymax}})
+		if err != nil {
+			return err
+		}
+		l.LineStyle.Color = colorRatePhase
+		l.LineStyle.Width = vg.Points(1)
+		l.LineStyle.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		p.Add(l)
+		if i == 1 {
+			p.Legend.Add("rate phase boundary", l)
+		}
+	}
+	lb, err := plotter.NewLabels(labels)
+	if err != nil {
+		return err
+	}
+	for i := range lb.TextStyle {
+		lb.TextStyle[i].Color = colorRatePhase
+		lb.TextStyle[i].YAlign = draw.YTop
+	}
+	p.Add(lb)
+	return nil
+}
+
 // legendBox is a filled square for legends.
 type legendBox struct{ c color.Color }
 
@@ -96,11 +135,19 @@ func newPlot(title, x, y string) *plot.Plot {
 	return p
 }
 
+// rateTitle describes the request rate for a plot's title.
+func rateTitle(c *Config) string {
+	if len(c.RateSchedule) > 0 {
+		return "rate schedule " + rateScheduleText(c.RateSchedule)
+	}
+	return fmt.Sprintf("%g req/s", c.Rate)
+}
+
 // plotStableLatency draws each value's stable latency against the time it
 // became known; lost values are drawn in red at their lost latency.
 func plotStableLatency(res *Result, path string) error {
-	p := newPlot(fmt.Sprintf("Stable latency per value (%d nodes, %s, %g req/s)",
-		res.Config.NodeCount, res.Config.Topology, res.Config.Rate),
+	p := newPlot(fmt.Sprintf("Stable latency per value (%d nodes, %s, %s)",
+		res.Config.NodeCount, res.Config.Topology, rateTitle(&res.Config)),
 		"time the value was acknowledged (s since workload start)", "stable latency (ms)")
 	var stable, lost plotter.XYs
 	ymax := 1.0
@@ -120,6 +167,9 @@ func plotStableLatency(res *Result, path string) error {
 	}
 	ymax *= 1.05
 	if err := shadePhases(p, res, ymax); err != nil {
+		return err
+	}
+	if err := markRatePhases(p, res, ymax); err != nil {
 		return err
 	}
 	if len(stable) > 0 {
@@ -173,6 +223,9 @@ func plotServerRate(res *Result, path string) error {
 	}
 	ymax *= 1.05
 	if err := shadePhases(p, res, ymax); err != nil {
+		return err
+	}
+	if err := markRatePhases(p, res, ymax); err != nil {
 		return err
 	}
 	if len(pts) > 0 {

@@ -37,6 +37,10 @@ type proc struct {
 	exitCode int
 	exitTime int64
 	exitErr  string
+	// cpu is the CPU time (user plus system) the process used, in
+	// seconds, from the resource usage wait4 returned when it was reaped:
+	// its own threads only, whatever else the bench runs.
+	cpu float64
 }
 
 // startProc starts one node with its stdin and stdout on fresh pipes and its
@@ -83,6 +87,9 @@ func startProc(o *Options, idx int, id string, log *os.File, clk *clock) (*proc,
 		if err != nil {
 			p.exitErr = err.Error()
 		}
+		if ps := cmd.ProcessState; ps != nil {
+			p.cpu = (ps.UserTime() + ps.SystemTime()).Seconds()
+		}
 		p.crashed = !p.stopping.Load()
 		close(p.done)
 	}()
@@ -97,6 +104,34 @@ func (p *proc) exited() bool {
 	default:
 		return false
 	}
+}
+
+// finalCPU returns the CPU time, in seconds, that the process used in all,
+// or 0 if it has not exited yet.
+func (p *proc) finalCPU() float64 {
+	select {
+	case <-p.done:
+		return p.cpu
+	default:
+		return 0
+	}
+}
+
+// cpuNow returns the CPU time, in seconds, that the process has used so
+// far: its final figure once it has exited, else read from /proc (Linux);
+// ok is false when it could not be read.
+func (p *proc) cpuNow() (float64, bool) {
+	if p.exited() {
+		return p.cpu, true
+	}
+	if sec, ok := procCPU(p.cmd.Process.Pid); ok {
+		return sec, true
+	}
+	// It may have exited in between.
+	if p.exited() {
+		return p.cpu, true
+	}
+	return 0, false
 }
 
 // kill ends the process at once (SIGKILL) for the kill nemesis, which is

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Result is everything a run measured. It is a plain value: safe to read
@@ -57,6 +59,12 @@ type Result struct {
 	OpLatency map[string]DurationStats `json:"op_latency"`
 	// Memory is every node's resident memory over the run.
 	Memory MemoryResult `json:"memory"`
+	// Load is what the nodes cost: CPU time, per operation and for the
+	// busiest node.
+	Load LoadResult `json:"load"`
+	// RatePhases reports each phase of Options.RateSchedule; empty
+	// without a schedule.
+	RatePhases []RatePhaseResult `json:"rate_phases,omitempty"`
 
 	// Bench reports the bench's own timing accuracy.
 	Bench BenchResult `json:"bench"`
@@ -73,24 +81,41 @@ type Result struct {
 
 // Config is the configuration a run used, with defaults filled in.
 type Config struct {
-	Bin             string   `json:"bin"`
-	Args            []string `json:"args,omitempty"`
-	Env             []string `json:"env,omitempty"`
-	NodeCount       int      `json:"node_count"`
-	Topology        string   `json:"topology"`
-	TimeLimit       float64  `json:"time_limit_s"`
-	Rate            float64  `json:"rate"`
-	Concurrency     int      `json:"concurrency"`
-	Latency         float64  `json:"latency_ms"`
-	LatencyDist     string   `json:"latency_dist"`
-	Loss            float64  `json:"loss"`
-	Duplicate       float64  `json:"duplicate"`
-	Nemesis         string   `json:"nemesis"`
-	NemesisInterval float64  `json:"nemesis_interval_s"`
-	Recovery        float64  `json:"recovery_s"`
-	RPCTimeout      float64  `json:"rpc_timeout_s"`
-	NodeNice        int      `json:"node_nice"`
-	Seed            int64    `json:"seed"`
+	Bin         string   `json:"bin"`
+	Args        []string `json:"args,omitempty"`
+	Env         []string `json:"env,omitempty"`
+	NodeCount   int      `json:"node_count"`
+	Topology    string   `json:"topology"`
+	TimeLimit   float64  `json:"time_limit_s"`
+	Rate        float64  `json:"rate"`
+	Concurrency int      `json:"concurrency"`
+	// RateSchedule is Options.RateSchedule; Rate and TimeLimit are then
+	// its mean and its length.
+	RateSchedule []RatePhaseConfig `json:"rate_schedule,omitempty"`
+	Latency      float64           `json:"latency_ms"`
+	LatencyDist  string            `json:"latency_dist"`
+	// Jitter is Options.Jitter: the most extra delay of a server message,
+	// drawn uniformly from [0, Jitter].
+	Jitter          float64 `json:"jitter_ms"`
+	Loss            float64 `json:"loss"`
+	Duplicate       float64 `json:"duplicate"`
+	Nemesis         string  `json:"nemesis"`
+	NemesisInterval float64 `json:"nemesis_interval_s"`
+	Recovery        float64 `json:"recovery_s"`
+	RPCTimeout      float64 `json:"rpc_timeout_s"`
+	// NodeNice is the niceness the nodes ran at; 0 means the bench's own
+	// priority.
+	NodeNice int `json:"node_nice"`
+	// BackgroundLoad counts the busy loops that ran beside the nodes.
+	BackgroundLoad int   `json:"background_load"`
+	Seed           int64 `json:"seed"`
+}
+
+// RatePhaseConfig is one phase of a rate schedule as results.json records
+// it.
+type RatePhaseConfig struct {
+	Rate    float64 `json:"rate"`
+	Seconds float64 `json:"seconds"`
 }
 
 // OpCounts counts operations by outcome.
@@ -163,6 +188,156 @@ type NodeResult struct {
 	Killed       int `json:"killed"`
 	// Log is the node's stderr, every incarnation appended in turn.
 	Log string `json:"log,omitempty"`
+	// CPU is the CPU time (user plus system) of the node's processes, every
+	// incarnation, in seconds, as wait4 reported it when each was reaped.
+	CPU float64 `json:"cpu_s"`
+	// ServerSent counts the server-to-server messages the node printed
+	// (dropped ones included), ServerRecv those delivered to it (copies
+	// made by Options.Duplicate included).
+	ServerSent int64 `json:"server_sent"`
+	ServerRecv int64 `json:"server_recv"`
+}
+
+// LoadResult is what the nodes cost.
+type LoadResult struct {
+	// NodeCPU is the CPU time (user plus system) of every node process, in
+	// seconds: the sum of NodeResult.CPU, each process's own resource
+	// usage as wait4 reported it when the bench reaped it, so that it
+	// counts no other process (not the bench, nor the background load)
+	// and is exact however many runs a process makes. Zero where the
+	// platform does not report it.
+	NodeCPU float64 `json:"node_cpu_s"`
+	// NodeCPUPerOp is NodeCPU per client operation (final reads included,
+	// as in msgs-per-op), in microseconds.
+	NodeCPUPerOp float64 `json:"node_cpu_us_per_op"`
+	// Busiest is the node whose processes used the most CPU time (with
+	// equal CPU, the one that sent and received the most server
+	// messages).
+	Busiest NodeLoad `json:"busiest"`
+	// BackgroundCPU is the CPU time the busy loops of
+	// Options.BackgroundLoad got, in seconds.
+	BackgroundCPU float64 `json:"background_cpu_s"`
+}
+
+// NodeLoad is one node's CPU time and server messages.
+type NodeLoad struct {
+	ID         string  `json:"id"`
+	CPU        float64 `json:"cpu_s"`
+	ServerSent int64   `json:"server_sent"`
+	ServerRecv int64   `json:"server_recv"`
+}
+
+// nodeLoad sums up the nodes' CPU for ops client operations and finds the
+// busiest node.
+func nodeLoad(nodes []NodeResult, ops int) LoadResult {
+	var l LoadResult
+	for i, nr := range nodes {
+		l.NodeCPU += nr.CPU
+		b := &l.Busiest
+		if i == 0 || nr.CPU > b.CPU || nr.CPU == b.CPU && nr.ServerSent+nr.ServerRecv > b.ServerSent+b.ServerRecv {
+			*b = NodeLoad{ID: nr.ID, CPU: nr.CPU, ServerSent: nr.ServerSent, ServerRecv: nr.ServerRecv}
+		}
+	}
+	if ops > 0 {
+		l.NodeCPUPerOp = l.NodeCPU / float64(ops) * 1e6
+	}
+	return l
+}
+
+// RatePhaseResult reports one phase of Options.RateSchedule. Operations
+// belong to the phase in which they were invoked, values to the phase in
+// which they became known (acknowledged, or first seen by a read; values
+// known after the workload belong to the last phase).
+type RatePhaseResult struct {
+	// Start and End bound the phase, seconds since the workload started;
+	// Rate is the rate the schedule asked for.
+	Start float64 `json:"start_s"`
+	End   float64 `json:"end_s"`
+	Rate  float64 `json:"rate"`
+	// Ops counts the workload operations invoked during the phase, OKOps
+	// those of them that succeeded; OpsPerSec is Ops over the phase's
+	// length, the rate achieved.
+	Ops       int     `json:"ops"`
+	OKOps     int     `json:"ok_ops"`
+	OpsPerSec float64 `json:"ops_per_s"`
+	// Values counts the broadcast values that became known during the
+	// phase, StableCount and LostCount those set-full calls stable and
+	// lost; StableMedianMs, StableP99Ms and StableMaxMs are the stable
+	// ones' stable latencies, picked as set-full picks its quantiles
+	// (0 without stable values).
+	Values         int   `json:"values"`
+	StableCount    int   `json:"stable_count"`
+	LostCount      int   `json:"lost_count"`
+	StableMedianMs int64 `json:"stable_median_ms"`
+	StableP99Ms    int64 `json:"stable_p99_ms"`
+	StableMaxMs    int64 `json:"stable_max_ms"`
+	// NodeCPU is the CPU time the node processes used during the phase, in
+	// seconds, and NodeCPUPerOp that per operation invoked in it, in
+	// microseconds: running processes are read from /proc/PID/stat (10 ms
+	// ticks) at the phase's bounds, exited ones from wait4. CPUSampled is
+	// false where that was not possible (not Linux, or an interrupted
+	// run); the two figures are 0 then.
+	NodeCPU      float64 `json:"node_cpu_s"`
+	NodeCPUPerOp float64 `json:"node_cpu_us_per_op"`
+	CPUSampled   bool    `json:"cpu_sampled"`
+}
+
+// ratePhaseResults splits a run's figures by rate phase: ops and okOps are
+// the operations counted by phase, values the checker's verdicts (times in
+// ns since the workload started), marks the node CPU at the start and at
+// the end of each phase (fewer when the run was cut short).
+func ratePhaseResults(sched []RatePhase, ops, okOps []int, values []ValueResult, marks []cpuMark) []RatePhaseResult {
+	out := make([]RatePhaseResult, len(sched))
+	ends := make([]int64, len(sched))
+	var t int64
+	for i, ph := range sched {
+		out[i] = RatePhaseResult{Start: float64(t) / 1e9, End: float64(t+int64(ph.Duration)) / 1e9, Rate: ph.Rate}
+		t += int64(ph.Duration)
+		ends[i] = t
+		if i < len(ops) {
+			out[i].Ops = ops[i]
+		}
+		if i < len(okOps) {
+			out[i].OKOps = okOps[i]
+		}
+		out[i].OpsPerSec = float64(out[i].Ops) / ph.Duration.Seconds()
+		if i+1 < len(marks) && marks[i].ok && marks[i+1].ok {
+			out[i].CPUSampled = true
+			// Rounded to the microsecond: the marks are sums of ticks and
+			// wait4 figures, and their difference carries float noise.
+			out[i].NodeCPU = math.Round(max(marks[i+1].cpu-marks[i].cpu, 0)*1e6) / 1e6
+			if out[i].Ops > 0 {
+				out[i].NodeCPUPerOp = out[i].NodeCPU / float64(out[i].Ops) * 1e6
+			}
+		}
+	}
+	stable := make([][]int64, len(sched))
+	for _, v := range values {
+		if !v.Known {
+			continue
+		}
+		i := len(ends) - 1
+		for k, end := range ends {
+			if v.KnownTime < end {
+				i = k
+				break
+			}
+		}
+		out[i].Values++
+		switch v.Outcome {
+		case Stable:
+			stable[i] = append(stable[i], v.StableLatency)
+		case Lost:
+			out[i].LostCount++
+		}
+	}
+	for i, lat := range stable {
+		out[i].StableCount = len(lat)
+		if q := frequencyDistribution(lat); q != nil {
+			out[i].StableMedianMs, out[i].StableP99Ms, out[i].StableMaxMs = q["0.5"], q["0.99"], q["1"]
+		}
+	}
+	return out
 }
 
 // NemesisEvent is one fault, from its start to its heal: a partition until
@@ -248,10 +423,9 @@ type BenchResult struct {
 	// DispatchError is the scheduler's part of it: the distance between
 	// when it released a delayed message and the message's due time.
 	DispatchError DurationStats `json:"dispatch_error"`
-	// CPU is the CPU time the bench process used during the run, and
-	// NodeCPU the CPU time of its node processes, in seconds (Unix only;
-	// NodeCPU counts every child process the bench's process has waited
-	// for, so it is exact only for the first Run in a process).
+	// CPU is the CPU time the bench process used during the run, in
+	// seconds (Unix only), and NodeCPU that of the node processes, the same
+	// figure as LoadResult.NodeCPU.
 	CPU     float64 `json:"cpu_s"`
 	NodeCPU float64 `json:"node_cpu_s"`
 }
@@ -288,8 +462,16 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	if c.Duplicate > 0 {
 		dup = fmt.Sprintf(", duplicate %g", c.Duplicate)
 	}
-	fmt.Fprintf(&b, "%d nodes (%s), %gs at %g req/s, %d clients, latency %gms %s, loss %g%s, nemesis %s, seed %d\n",
-		c.NodeCount, c.Topology, c.TimeLimit, c.Rate, c.Concurrency, c.Latency, c.LatencyDist, c.Loss, dup, nem, c.Seed)
+	rate := fmt.Sprintf("%gs at %g req/s", c.TimeLimit, c.Rate)
+	if len(c.RateSchedule) > 0 {
+		rate = fmt.Sprintf("%gs at rate schedule %s (mean %.4g req/s)", c.TimeLimit, rateScheduleText(c.RateSchedule), c.Rate)
+	}
+	jitter := ""
+	if c.Jitter > 0 {
+		jitter = fmt.Sprintf(" + jitter [0, %gms]", c.Jitter)
+	}
+	fmt.Fprintf(&b, "%d nodes (%s), %s, %d clients, latency %gms %s%s, loss %g%s, nemesis %s, seed %d\n",
+		c.NodeCount, c.Topology, rate, c.Concurrency, c.Latency, c.LatencyDist, jitter, c.Loss, dup, nem, c.Seed)
 	bc, rd := r.Stats.ByF["broadcast"], r.Stats.ByF["read"]
 	fmt.Fprintf(&b, " :stats    {:count %d, :ok-count %d, :fail-count %d, :info-count %d,\n", r.Stats.Count, r.Stats.OKCount, r.Stats.FailCount, r.Stats.InfoCount)
 	fmt.Fprintf(&b, "            :broadcast {:count %d, :ok-count %d, :info-count %d}, :read {:count %d, :ok-count %d, :fail-count %d}}\n",
@@ -340,6 +522,10 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	fmt.Fprintf(&b, " bench     scheduling error p50 %.3f ms, p99 %.3f ms, max %.1f ms over %d deliveries (heap dispatch p99 %.3f ms)\n",
 		se.P50, se.P99, se.Max, se.Count, r.Bench.DispatchError.P99)
 	fmt.Fprintf(&b, "           CPU: bench %.1fs, nodes %.1fs\n", r.Bench.CPU, r.Bench.NodeCPU)
+	b.WriteString(r.loadSummary())
+	for i := range r.RatePhases {
+		b.WriteString(r.RatePhases[i].summary(i))
+	}
 	faults := map[string]int{}
 	for _, ev := range r.Nemesis {
 		faults[ev.Fault]++
@@ -371,6 +557,49 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// loadSummary is the CPU line of the printed summary.
+func (r *Result) loadSummary() string {
+	l, c := &r.Load, &r.Config
+	nice := "nodes at the bench's priority"
+	if c.NodeNice > 0 {
+		nice = fmt.Sprintf("nodes at nice %d", c.NodeNice)
+	}
+	bg := "no background load"
+	if c.BackgroundLoad > 0 {
+		bg = fmt.Sprintf("background load %s (%.1fs CPU)", plural(c.BackgroundLoad, "busy loop"), l.BackgroundCPU)
+	}
+	return fmt.Sprintf(" load      node CPU %.2fs, %.0f µs/op; busiest %s: %.2fs CPU, %d server msgs sent, %d received; %s, %s\n",
+		l.NodeCPU, l.NodeCPUPerOp, l.Busiest.ID, l.Busiest.CPU, l.Busiest.ServerSent, l.Busiest.ServerRecv, nice, bg)
+}
+
+// summary is the phase's line in the printed summary; i is its index.
+func (p *RatePhaseResult) summary(i int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, " phase %-3d %.1f-%.1fs at %g req/s: %d ops (%.1f/s, %d ok); %d values, stable latency median %d, p99 %d, max %d ms (%d stable, %d lost)",
+		i+1, p.Start, p.End, p.Rate, p.Ops, p.OpsPerSec, p.OKOps, p.Values, p.StableMedianMs, p.StableP99Ms, p.StableMaxMs, p.StableCount, p.LostCount)
+	if p.CPUSampled {
+		fmt.Fprintf(&b, "; node CPU %.2fs, %.0f µs/op", p.NodeCPU, p.NodeCPUPerOp)
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// rateScheduleText writes a recorded schedule as ParseRateSchedule reads it.
+func rateScheduleText(phases []RatePhaseConfig) string {
+	rp := make([]RatePhase, len(phases))
+	for i, p := range phases {
+		rp[i] = RatePhase{Rate: p.Rate, Duration: time.Duration(p.Seconds * float64(time.Second))}
+	}
+	return FormatRateSchedule(rp)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // summary is the restart's line in the printed summary.

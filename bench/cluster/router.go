@@ -104,7 +104,10 @@ type router struct {
 	loss float64
 	dup  float64
 	lat  latency
-	cut  atomic.Pointer[grudge]
+	// jitter is Options.Jitter in ns: the most extra delay a server message
+	// may get on top of its latency.
+	jitter int64
+	cut    atomic.Pointer[grudge]
 	// writers holds each node's current stdin writer; a restarted node's
 	// new process replaces its dead one's.
 	writers []atomic.Pointer[nodeWriter]
@@ -112,6 +115,10 @@ type router struct {
 	sched   scheduler
 	stats   netCounters
 	sends   *series // server messages sent over time
+	// nodeSent counts, by node, the server messages each node printed;
+	// nodeRecv those delivered to it (copies made by Options.Duplicate
+	// included).
+	nodeSent, nodeRecv []atomic.Int64
 
 	badMu    sync.Mutex
 	bad      []BadLine
@@ -209,8 +216,8 @@ func (r *router) badLine(node int, line []byte, err error) {
 
 // readLoop reads node's stdout until it ends, routing every line. Lines may
 // be of any length. It is the only goroutine that reads this node's stdout
-// and uses rng.
-func (r *router) readLoop(node int, out io.Reader, rng *rand.Rand) {
+// and uses rng and jit (see route).
+func (r *router) readLoop(node int, out io.Reader, rng, jit *rand.Rand) {
 	rd := bufio.NewReaderSize(out, 64<<10)
 	var long []byte
 	for {
@@ -224,7 +231,7 @@ func (r *router) readLoop(node int, out io.Reader, rng *rand.Rand) {
 			line = long
 		}
 		if len(line) > 0 {
-			r.route(node, trimLine(line), rng)
+			r.route(node, trimLine(line), rng, jit)
 		}
 		if err != nil {
 			return
@@ -235,8 +242,10 @@ func (r *router) readLoop(node int, out io.Reader, rng *rand.Rand) {
 	}
 }
 
-// route handles one line printed by node.
-func (r *router) route(node int, line []byte, rng *rand.Rand) {
+// route handles one line printed by node. rng draws loss, duplication and
+// latency; jit draws the jitter, and may be nil when r.jitter is 0 (it is
+// not touched then), so that jitter leaves rng's draws as they were.
+func (r *router) route(node int, line []byte, rng, jit *rand.Rand) {
 	vals := getValues()
 	env, err := parseEnvelope(line, vals)
 	if env.rep.values != nil {
@@ -255,6 +264,7 @@ func (r *router) route(node int, line []byte, rng *rand.Rand) {
 			return
 		}
 		now := r.clk.now()
+		r.nodeSent[node].Add(1)
 		r.stats.serverSent.Add(1)
 		r.stats.serverBytes.Add(int64(len(line) + 1))
 		r.sends.add(now)
@@ -271,7 +281,7 @@ func (r *router) route(node int, line []byte, rng *rand.Rand) {
 		for range copies {
 			b := getBuf()
 			*b = append(append(*b, line...), '\n')
-			m := msg{due: now + r.lat.draw(rng), src: int32(src), dst: int32(dst), buf: b}
+			m := msg{due: now + r.delay(rng, jit), src: int32(src), dst: int32(dst), buf: b}
 			if m.due <= now+earlyWindow {
 				r.deliver(m)
 			} else {
@@ -307,6 +317,16 @@ func (r *router) route(node int, line []byte, rng *rand.Rand) {
 	}
 }
 
+// delay draws one server message's delay in ns: its latency from rng, plus,
+// with jitter, a uniform draw from [0, jitter] from jit.
+func (r *router) delay(rng, jit *rand.Rand) int64 {
+	d := r.lat.draw(rng)
+	if r.jitter > 0 {
+		d += jit.Int64N(r.jitter + 1)
+	}
+	return d
+}
+
 // deliver hands a server message to its destination unless a partition
 // cuts it, which is decided now, at delivery time.
 func (r *router) deliver(m msg) {
@@ -316,6 +336,7 @@ func (r *router) deliver(m msg) {
 		return
 	}
 	r.stats.serverRecv.Add(1)
+	r.nodeRecv[m.dst].Add(1)
 	r.writers[m.dst].Load().enqueue(m)
 }
 

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"bytes"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -48,7 +49,7 @@ func newTestNet(t *testing.T, n int, lat latency, loss float64) *testNet {
 	ids := NodeIDs(n)
 	tn := &testNet{stop: make(chan struct{})}
 	tn.r = &router{clk: clk, ids: ids, lat: lat, loss: loss, sends: newSeries(time.Second, time.Minute), badCount: make([]int, n),
-		writers: make([]atomic.Pointer[nodeWriter], n)}
+		writers: make([]atomic.Pointer[nodeWriter], n), nodeSent: make([]atomic.Int64, n), nodeRecv: make([]atomic.Int64, n)}
 	tn.r.sched = scheduler{wake: make(chan struct{}, 1), late: newHist()}
 	tn.r.clients = []*client{newClient(0, 0, tn.r)}
 	for i := range ids {
@@ -86,16 +87,16 @@ func TestRouter_PartitionDecidedAtDelivery(t *testing.T) {
 	}
 	// Sent at 0 ms while the network is whole, due at 100 ms, when the
 	// cut is on: dropped.
-	tn.r.route(0, line("n0", "n1", 1), rng)
+	tn.r.route(0, line("n0", "n1", 1), rng, nil)
 	time.Sleep(50 * time.Millisecond)
 	tn.r.cut.Store(complete(3, "one", [][]int{{1}, {0, 2}}))
 	// Sent at 50 ms across the cut, due at 150 ms, after the heal at
 	// 110 ms: delivered.
-	tn.r.route(0, line("n0", "n1", 2), rng)
+	tn.r.route(0, line("n0", "n1", 2), rng, nil)
 	time.Sleep(60 * time.Millisecond)
 	tn.r.cut.Store(nil)
 	// Within a component: delivered.
-	tn.r.route(2, line("n2", "n0", 3), rng)
+	tn.r.route(2, line("n2", "n0", 3), rng, nil)
 	time.Sleep(150 * time.Millisecond)
 
 	if got := tn.stdins[1].lines(); len(got) != 1 || !strings.Contains(got[0], `"v":2`) {
@@ -121,7 +122,7 @@ func TestRouter_ClientsAreNeverCut(t *testing.T) {
 	b := getBuf()
 	*b = append(*b, `{"src":"c0","dest":"n1","body":{"type":"read","msg_id":7}}`+"\n"...)
 	tn.r.sendFromClient(c, b, nil)
-	tn.r.route(1, []byte(`{"src": "n1", "dest": "c0", "body": {"type": "read_ok", "messages": [1, 2], "in_reply_to": 7}}`), rng)
+	tn.r.route(1, []byte(`{"src": "n1", "dest": "c0", "body": {"type": "read_ok", "messages": [1, 2], "in_reply_to": 7}}`), rng, nil)
 	select {
 	case rep := <-c.replies:
 		if rep.kind != replyReadOK || len(rep.values) != 2 {
@@ -140,14 +141,14 @@ func TestRouter_LossAndBadLines(t *testing.T) {
 	tn := newTestNet(t, 2, latency{}, 0.5)
 	rng := rand.New(rand.NewPCG(1, 1))
 	for range 2000 {
-		tn.r.route(0, []byte(`{"src":"n0","dest":"n1","body":{}}`), rng)
+		tn.r.route(0, []byte(`{"src":"n0","dest":"n1","body":{}}`), rng, nil)
 	}
 	st := &tn.r.stats
 	if sent, lost := st.serverSent.Load(), st.lossDrops.Load(); sent != 2000 || lost < 900 || lost > 1100 {
 		t.Errorf("sent %d, lost %d; want 2000 sent and about 1000 lost", sent, lost)
 	}
 	for _, bad := range []string{`hello`, `{"src":"n0","dest":"n9","body":{}}`, `{"src":"x","dest":"n1","body":{}}`, `{"src":"n0","dest":"c5","body":{}}`} {
-		tn.r.route(0, []byte(bad), rng)
+		tn.r.route(0, []byte(bad), rng, nil)
 	}
 	if tn.r.badCount[0] != 4 || len(tn.r.bad) != 4 {
 		t.Errorf("%d bad lines recorded, want 4: %+v", tn.r.badCount[0], tn.r.bad)
@@ -204,7 +205,7 @@ func TestRouter_LongLines(t *testing.T) {
 	b.WriteString("]}}\n")
 	pad := strings.Repeat("x", 300000)
 	b.WriteString(`{"src":"n0","dest":"n1","body":{"type":"gossip","pad":"` + pad + `"}}` + "\n")
-	tn.r.readLoop(0, strings.NewReader(b.String()), rand.New(rand.NewPCG(1, 1)))
+	tn.r.readLoop(0, strings.NewReader(b.String()), rand.New(rand.NewPCG(1, 1)), nil)
 	select {
 	case rep := <-c.replies:
 		if len(rep.values) != n || rep.badValues != 0 {
@@ -222,5 +223,78 @@ func TestRouter_LongLines(t *testing.T) {
 	}
 	if len(tn.r.bad) != 0 {
 		t.Errorf("bad lines: %+v", tn.r.bad)
+	}
+}
+
+// TestRouter_Jitter checks the delays route gives server messages: with
+// jitter D every delay lies in [latency, latency+D] and fills that range;
+// the latency draws (and so loss, duplication and every later draw of the
+// network's stream) are the same with or without jitter; and with D = 0
+// the jitter stream is not touched at all.
+func TestRouter_Jitter(t *testing.T) {
+	const n = 20000
+	tests := []struct {
+		name   string
+		dist   string
+		jitter time.Duration
+	}{
+		{"constant, no jitter", "constant", 0},
+		{"constant, jitter 5ms", "constant", 5 * time.Millisecond},
+		{"uniform, jitter 20ms", "uniform", 20 * time.Millisecond},
+		{"exponential, jitter 1ms", "exponential", time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lat, _ := newLatency(tt.dist, 10*time.Millisecond)
+			r := &router{lat: lat, jitter: int64(tt.jitter)}
+			rng, plain := rand.New(rand.NewPCG(7, 100)), rand.New(rand.NewPCG(7, 100))
+			jit, jitCopy := rand.New(rand.NewPCG(7, jitterStream+100)), rand.New(rand.NewPCG(7, jitterStream+100))
+			lo, hi := int64(math.MaxInt64), int64(0)
+			for range n {
+				base := lat.draw(plain)
+				d := r.delay(rng, jit)
+				extra := d - base
+				if extra < 0 || extra > int64(tt.jitter) {
+					t.Fatalf("delay %v = latency draw %v + %v, want the extra in [0, %v]", time.Duration(d), time.Duration(base), time.Duration(extra), tt.jitter)
+				}
+				lo, hi = min(lo, extra), max(hi, extra)
+			}
+			if rng.Uint64() != plain.Uint64() {
+				t.Error("jitter changed the network stream's draws")
+			}
+			if tt.jitter == 0 {
+				if jit.Uint64() != jitCopy.Uint64() {
+					t.Error("no jitter, yet the jitter stream was drawn from")
+				}
+				return
+			}
+			// n uniform draws come within D/1000 of both ends.
+			if slack := int64(tt.jitter) / 1000; lo > slack || hi < int64(tt.jitter)-slack {
+				t.Errorf("extra delays span [%v, %v], want about [0, %v]", time.Duration(lo), time.Duration(hi), tt.jitter)
+			}
+		})
+	}
+}
+
+// TestRouter_NodeCounts checks the per-node server message counts: sent by
+// the node that printed the line, received by the one it was delivered to,
+// adding up to the network's totals.
+func TestRouter_NodeCounts(t *testing.T) {
+	tn := newTestNet(t, 3, latency{}, 0)
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, l := range []struct{ from, src, dst string }{{"0", "n0", "n1"}, {"0", "n0", "n2"}, {"1", "n1", "n2"}, {"2", "n2", "n0"}, {"0", "n0", "n1"}} {
+		node := int(l.from[0] - '0')
+		tn.r.route(node, []byte(`{"src":"`+l.src+`","dest":"`+l.dst+`","body":{"type":"gossip"}}`), rng, nil)
+	}
+	// A client reply counts for nothing.
+	tn.r.route(1, []byte(`{"src":"n1","dest":"c0","body":{"type":"read_ok","messages":[],"in_reply_to":1}}`), rng, nil)
+	wantSent, wantRecv := []int64{3, 1, 1}, []int64{1, 2, 2}
+	for i := range 3 {
+		if s, r := tn.r.nodeSent[i].Load(), tn.r.nodeRecv[i].Load(); s != wantSent[i] || r != wantRecv[i] {
+			t.Errorf("n%d: sent %d, received %d; want %d, %d", i, s, r, wantSent[i], wantRecv[i])
+		}
+	}
+	if tn.r.stats.serverSent.Load() != 5 || tn.r.stats.serverRecv.Load() != 5 {
+		t.Errorf("totals: sent %d, received %d", tn.r.stats.serverSent.Load(), tn.r.stats.serverRecv.Load())
 	}
 }

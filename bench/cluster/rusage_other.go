@@ -2,5 +2,5 @@
 
 package cluster
 
-// cpuSeconds is not measured on this platform.
-func cpuSeconds() (self, children float64) { return 0, 0 }
+// benchCPUSeconds is not measured on this platform.
+func benchCPUSeconds() float64 { return 0 }

@@ -133,6 +133,32 @@ type history struct {
 	// errors keeps a few odd replies for the report.
 	oddReplies []string
 	oddCount   int
+	// phaseEnds holds the ends of the rate schedule's phases, ns since the
+	// workload started (nil without a schedule); phaseOps and phaseOK
+	// count, by the phase of their invocation, the workload's operations
+	// invoked and those that succeeded.
+	phaseEnds         []int64
+	phaseOps, phaseOK []int
+}
+
+// setPhases starts counting operations by rate phase; ends are ns since
+// the workload started. It must be called before the workload begins.
+func (h *history) setPhases(ends []int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.phaseEnds = ends
+	h.phaseOps, h.phaseOK = make([]int, len(ends)), make([]int, len(ends))
+}
+
+// phaseOfLocked returns the rate phase holding t (ns since the workload
+// started); times past the end belong to the last phase.
+func (h *history) phaseOfLocked(t int64) int {
+	for i, end := range h.phaseEnds {
+		if t < end {
+			return i
+		}
+	}
+	return len(h.phaseEnds) - 1
 }
 
 func (h *history) invoke(process int, f OpF, value int64, final bool) Event {
@@ -141,6 +167,9 @@ func (h *history) invoke(process int, f OpF, value int64, final bool) Event {
 	ev := Event{Index: h.next, Time: h.clk.now() - h.t0, Process: process, F: f, Type: Invoke, Value: value, Final: final}
 	h.next++
 	h.counts[f][Invoke]++
+	if len(h.phaseEnds) > 0 && !final {
+		h.phaseOps[h.phaseOfLocked(ev.Time)]++
+	}
 	if f == Broadcast {
 		h.sf.addInvoke(value)
 	}
@@ -158,6 +187,9 @@ func (h *history) complete(inv *Event, t OpType, rep *reply, odd string) {
 			h.okLatency[inv.F] = newHist()
 		}
 		h.okLatency[inv.F].record(done.Time - inv.Time)
+		if len(h.phaseEnds) > 0 {
+			h.phaseOK[h.phaseOfLocked(inv.Time)]++
+		}
 	}
 	if rep != nil {
 		done.Values, done.BadValues = rep.values, rep.badValues
@@ -310,13 +342,15 @@ type workOp struct {
 // client. Each operation is scheduled a uniformly random gap in [0, 2/rate)
 // after the previous one's scheduled time, so timer overshoot does not
 // accumulate; an operation that has to wait for an idle client moves the
-// schedule to when it got one, as in jepsen.
-func generate(ctx context.Context, clk *clock, deadline int64, rate float64, rng *rand.Rand,
+// schedule to when it got one, as in jepsen. The rate is the plan's at the
+// time: a gap that crosses a phase boundary is stretched to each phase's
+// rate (ratePlan.advance), and quiet phases are skipped. With a one-phase
+// plan the random draws and times are exactly those of a fixed rate.
+func generate(ctx context.Context, clk *clock, deadline int64, plan ratePlan, rng *rand.Rand,
 	free *freeClients, queues []chan workOp, nextValue *atomic.Int64) {
-	gap := float64(time.Second) / rate
 	t := newStoppedTimer()
 	defer t.Stop()
-	next := clk.now()
+	next := plan.advance(clk.now(), 0)
 	for next < deadline {
 		if d := next - clk.now(); d > 0 {
 			t.Reset(durationNs(d))
@@ -339,7 +373,7 @@ func generate(ctx context.Context, clk *clock, deadline int64, rate float64, rng
 			op = workOp{f: Broadcast, value: nextValue.Add(1) - 1}
 		}
 		queues[ci] <- op
-		next += int64(rng.Float64() * 2 * gap)
+		next = plan.advance(next, rng.Float64()*2)
 	}
 }
 

@@ -59,7 +59,11 @@ type point struct {
 // stable latency (a filled circle) and its maximum (a triangle), joined by
 // a thin line and labelled with the variant's name; dashed lines and a
 // shaded box mark the goal. Variants without stable latencies are left out.
+// A jitter sweep (Result.Sweep) is drawn by writeJitterPlot instead.
 func (r *Result) WritePlot(path string) error {
+	if r.Sweep == SweepJitter {
+		return r.writeJitterPlot(path)
+	}
 	var pts []point
 	for i, s := range r.Variants {
 		if s.Ran == 0 || s.LatencyRuns == 0 || s.MsgsPerOp <= 0 {
@@ -217,6 +221,11 @@ func (r *Result) WritePlot(path string) error {
 	top := p.Title.TextStyle.Rectangle(p.Title.Text).Size().Y + p.Title.Padding + margin
 	leg.Draw(draw.Crop(dc, dc.Size().X-legW, -margin, 0, -top))
 
+	return savePNG(img, path)
+}
+
+// savePNG writes the canvas to path as PNG.
+func savePNG(img *vgimg.Canvas, path string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -281,7 +290,11 @@ func (linearTicks) Ticks(lo, hi float64) []plot.Tick {
 		}
 	}
 	var ticks []plot.Tick
-	for v := math.Ceil(lo/step) * step; v <= hi+step*1e-9; v += step {
+	// Each value is a whole multiple of step, rounded to drop the float
+	// error of the multiplication (2.8000000000000003) and the sign of
+	// zero.
+	for k := math.Ceil(lo / step); k*step <= hi+step*1e-9; k++ {
+		v := math.Round(k*step*1e9)/1e9 + 0
 		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', -1, 64)})
 		if half := v + step/2; half <= hi {
 			ticks = append(ticks, plot.Tick{Value: half})

@@ -84,7 +84,17 @@ type Options struct {
 	// Command is the command line that reproduces the sweep, recorded in
 	// the result and printed under the table.
 	Command string
+	// Sweep names the preset that made the variants: "jitter" (made by
+	// JitterVariants) draws jitter.png, stable latency and msgs-per-op
+	// against each variant's jitter, instead of tradeoff.png. Empty means
+	// none.
+	Sweep string
 }
+
+// Sweep presets, for Options.Sweep.
+const (
+	SweepJitter = "jitter"
+)
 
 func (o *Options) fill() {
 	if o.Runs == 0 {
@@ -131,17 +141,27 @@ func (o *Options) validate() error {
 		return fmt.Errorf("%w: rate %v", ErrOptions, o.Rate)
 	case o.Goal.MsgsPerOp < 0 || o.Goal.MedianMs < 0 || o.Goal.MaxMs < 0:
 		return fmt.Errorf("%w: negative goal %+v", ErrOptions, o.Goal)
+	case o.Sweep != "" && o.Sweep != SweepJitter:
+		return fmt.Errorf("%w: unknown sweep preset %q", ErrOptions, o.Sweep)
 	}
 	return nil
 }
 
-// clusterOptions are the bench options of one run.
+// clusterOptions are the bench options of one run: the sweep's, with the
+// variant's bench settings over them.
 func (o *Options) clusterOptions(v Variant, seed int64, dir string) cluster.Options {
 	lat := max(o.Latency, 0)
+	nodes := o.NodeCount
+	if v.Bench.NodeCount > 0 {
+		nodes = v.Bench.NodeCount
+	}
 	return cluster.Options{
 		Bin:             o.Bin,
 		Env:             append(inheritedResets(v.Env), v.Env...),
-		NodeCount:       o.NodeCount,
+		NodeCount:       nodes,
+		Jitter:          v.Bench.Jitter,
+		NodeNice:        v.Bench.NodeNice,
+		BackgroundLoad:  v.Bench.BackgroundLoad,
 		Topology:        o.Topology,
 		TimeLimit:       o.TimeLimit,
 		Rate:            o.Rate,
@@ -229,8 +249,13 @@ type RunResult struct {
 	// SchedP99Ms is the bench's p99 delivery scheduling error; a large
 	// one means the machine was too busy for accurate latencies.
 	SchedP99Ms float64 `json:"sched_error_p99_ms"`
-	NodeCPU    float64 `json:"node_cpu_s"`
-	Elapsed    float64 `json:"elapsed_s"`
+	// NodeCPU is the node processes' CPU time, in seconds, NodeCPUPerOp
+	// that per client operation, in microseconds, and Busiest the node
+	// that used the most CPU (see cluster.LoadResult).
+	NodeCPU      float64          `json:"node_cpu_s"`
+	NodeCPUPerOp float64          `json:"node_cpu_us_per_op"`
+	Busiest      cluster.NodeLoad `json:"busiest"`
+	Elapsed      float64          `json:"elapsed_s"`
 	// Dir is the run's own output folder, relative to the sweep's.
 	Dir string `json:"dir,omitempty"`
 }
@@ -242,16 +267,18 @@ func (r *RunResult) hasLatency() bool { return r.Ran && r.StableCount > 0 }
 func fromCluster(seed int64, res *cluster.Result) RunResult {
 	r := RunResult{
 		Seed: seed, Ran: true,
-		MsgsPerOp:   res.Net.Servers.MsgsPerOp,
-		StableCount: res.Workload.StableCount,
-		Valid:       res.Valid,
-		Reasons:     res.Reasons,
-		LostCount:   res.Workload.LostCount,
-		Ops:         res.Stats.Count,
-		ServerMsgs:  res.Net.Servers.MsgCount,
-		ServerTypes: res.Net.ServerTypes,
-		SchedP99Ms:  res.Bench.SchedulingError.P99,
-		NodeCPU:     res.Bench.NodeCPU,
+		MsgsPerOp:    res.Net.Servers.MsgsPerOp,
+		StableCount:  res.Workload.StableCount,
+		Valid:        res.Valid,
+		Reasons:      res.Reasons,
+		LostCount:    res.Workload.LostCount,
+		Ops:          res.Stats.Count,
+		ServerMsgs:   res.Net.Servers.MsgCount,
+		ServerTypes:  res.Net.ServerTypes,
+		SchedP99Ms:   res.Bench.SchedulingError.P99,
+		NodeCPU:      res.Load.NodeCPU,
+		NodeCPUPerOp: res.Load.NodeCPUPerOp,
+		Busiest:      res.Load.Busiest,
 	}
 	if q := res.Workload.StableLatencies; q != nil {
 		r.MedianMs, r.P95Ms, r.P99Ms, r.MaxMs = float64(q["0.5"]), float64(q["0.95"]), float64(q["0.99"]), float64(q["1"])
@@ -263,12 +290,15 @@ func fromCluster(seed int64, res *cluster.Result) RunResult {
 // the runs themselves.
 type Summary struct {
 	Variant
-	// MsgsPerOp is the median over the runs that ran; MedianMs and MaxMs
-	// the medians over the runs with stable values (LatencyRuns of them).
-	MsgsPerOp   float64 `json:"msgs_per_op"`
-	MedianMs    float64 `json:"median_latency_ms"`
-	MaxMs       float64 `json:"max_latency_ms"`
-	LatencyRuns int     `json:"latency_runs"`
+	// MsgsPerOp and NodeCPUPerOp are the medians over the runs that ran;
+	// MedianMs, P99Ms and MaxMs the medians over the runs with stable
+	// values (LatencyRuns of them).
+	MsgsPerOp    float64 `json:"msgs_per_op"`
+	NodeCPUPerOp float64 `json:"node_cpu_us_per_op"`
+	MedianMs     float64 `json:"median_latency_ms"`
+	P99Ms        float64 `json:"p99_latency_ms"`
+	MaxMs        float64 `json:"max_latency_ms"`
+	LatencyRuns  int     `json:"latency_runs"`
 	// Ran counts the runs whose workload ran, ValidRuns the valid ones;
 	// LostTotal adds up the lost values of all runs.
 	Ran       int         `json:"ran"`
@@ -280,7 +310,7 @@ type Summary struct {
 // Summarize computes a variant's summary from its runs.
 func Summarize(v Variant, runs []RunResult) Summary {
 	s := Summary{Variant: v, Runs: runs}
-	var msgs, med, mx []float64
+	var msgs, cpu, med, p99, mx []float64
 	for i := range runs {
 		r := &runs[i]
 		if !r.Ran {
@@ -288,17 +318,20 @@ func Summarize(v Variant, runs []RunResult) Summary {
 		}
 		s.Ran++
 		msgs = append(msgs, r.MsgsPerOp)
+		cpu = append(cpu, r.NodeCPUPerOp)
 		if r.Valid {
 			s.ValidRuns++
 		}
 		s.LostTotal += r.LostCount
 		if r.hasLatency() {
 			med = append(med, r.MedianMs)
+			p99 = append(p99, r.P99Ms)
 			mx = append(mx, r.MaxMs)
 		}
 	}
 	s.LatencyRuns = len(med)
-	s.MsgsPerOp, s.MedianMs, s.MaxMs = Median(msgs), Median(med), Median(mx)
+	s.MsgsPerOp, s.NodeCPUPerOp = Median(msgs), Median(cpu)
+	s.MedianMs, s.P99Ms, s.MaxMs = Median(med), Median(p99), Median(mx)
 	return s
 }
 
@@ -326,7 +359,9 @@ func Median(xs []float64) float64 {
 
 // Result is a whole sweep.
 type Result struct {
-	Config  Config    `json:"config"`
+	Config Config `json:"config"`
+	// Sweep is Options.Sweep: the preset that made the variants.
+	Sweep   string    `json:"sweep,omitempty"`
 	Goal    Goal      `json:"goal"`
 	Command string    `json:"command,omitempty"`
 	Started time.Time `json:"started"`
@@ -388,7 +423,7 @@ func Sweep(ctx context.Context, opts Options, variants []Variant) (*Result, erro
 			Rate: opts.Rate, Latency: float64(max(opts.Latency, 0)) / 1e6,
 			ClearedEnv: inheritedGossipVars(),
 		},
-		Goal: opts.Goal, Command: opts.Command, Started: time.Now(),
+		Goal: opts.Goal, Command: opts.Command, Started: time.Now(), Sweep: opts.Sweep,
 	}
 	for i := 1; i <= opts.Runs; i++ {
 		res.Config.Seeds = append(res.Config.Seeds, int64(i))
@@ -477,7 +512,7 @@ func runFigures(r *RunResult) string {
 	if !r.Valid {
 		verdict = fmt.Sprintf("INVALID (%d lost)", r.LostCount)
 	}
-	s := fmt.Sprintf("%.2f msgs/op, %s, %s", r.MsgsPerOp, lat, verdict)
+	s := fmt.Sprintf("%.2f msgs/op, %s, %.0f µs node CPU/op, %s", r.MsgsPerOp, lat, r.NodeCPUPerOp, verdict)
 	if r.Error != "" {
 		s += " (" + r.Error + ")"
 	}

@@ -89,3 +89,62 @@ func TestSweepNode(t *testing.T) {
 		t.Errorf("results.json: %s", b)
 	}
 }
+
+// TestSweepJitter runs a jitter sweep of the flooding test node at two
+// levels, end to end, with a variant's bench settings.
+func TestSweepJitter(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs clusters")
+	}
+	bin := filepath.Join(t.TempDir(), "flood")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/maelstrom-gossip/node/bench/testnodes/flood").CombinedOutput(); err != nil {
+		t.Fatalf("building the flood node: %v\n%s", err, out)
+	}
+	base, err := ParseVariant("flood=node-count=3,node-nice=-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := JitterVariants([]Variant{base}, []time.Duration{0, 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	res, err := Sweep(context.Background(), Options{
+		Bin: bin, Runs: 1, NodeCount: 5, TimeLimit: time.Second, Rate: 30,
+		Latency: 5 * time.Millisecond, Recovery: 300 * time.Millisecond,
+		OutDir: out, RunFiles: true, Sweep: SweepJitter,
+	}, vs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Variants) != 2 || res.Failed() != 0 || res.Sweep != SweepJitter {
+		t.Fatalf("variants %d, failed %d, sweep %q", len(res.Variants), res.Failed(), res.Sweep)
+	}
+	for _, s := range res.Variants {
+		r := s.Runs[0]
+		if !r.Valid || r.NodeCPU <= 0 || r.NodeCPUPerOp <= 0 || r.Busiest.ID == "" {
+			t.Errorf("%s: %+v", s.Name, r)
+		}
+		var cres struct {
+			Config struct {
+				NodeCount int     `json:"node_count"`
+				Jitter    float64 `json:"jitter_ms"`
+				NodeNice  int     `json:"node_nice"`
+			} `json:"config"`
+		}
+		b, err := os.ReadFile(filepath.Join(out, r.Dir, "results.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &cres); err != nil {
+			t.Fatal(err)
+		}
+		if c := cres.Config; c.NodeCount != 3 || c.NodeNice != 0 || c.Jitter != float64(s.Bench.Jitter)/1e6 {
+			t.Errorf("%s: the run's bench config %+v", s.Name, c)
+		}
+	}
+	checkPNG(t, filepath.Join(out, "jitter.png"))
+	if md := res.Markdown(true); !strings.Contains(md, "| jitter 5ms ") || !strings.Contains(md, "Jitter sweep:") {
+		t.Errorf("table:\n%s", md)
+	}
+}

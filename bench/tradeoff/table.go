@@ -19,7 +19,9 @@ const schedWarnMs = 10
 // Markdown renders the sweep as a markdown table, one row per variant,
 // followed by notes (setting, goal, runs that were not valid or did not run)
 // and the command that reproduces it. With perRun, a second table gives
-// every run's figures.
+// every run's figures, each variant's runs followed by a row of their
+// medians when it has more than one (the "ten seeds" table of one variant
+// run with -runs 10).
 func (r *Result) Markdown(perRun bool) string {
 	var b strings.Builder
 	rows := [][]string{{"variant", "settings", "msgs/op", "median ms", "max ms", "valid", "lost", "goal"}}
@@ -47,6 +49,9 @@ func (r *Result) Markdown(perRun bool) string {
 		plural(c.Runs, "run"), seedRange(c.Seeds), c.NodeCount, c.Topology, fmtNum(c.Latency), fmtNum(c.Rate), fmtNum(c.TimeLimit), fmtNum(c.Recovery))
 	fmt.Fprintf(&b, "Goal: msgs/op <= %s, median <= %s ms, max <= %s ms, every run valid.\n",
 		fmtNum(r.Goal.MsgsPerOp), fmtNum(r.Goal.MedianMs), fmtNum(r.Goal.MaxMs))
+	if r.Sweep == SweepJitter {
+		b.WriteString("Jitter sweep: every server message also waits an extra delay drawn uniformly from [0, jitter], per message, on top of the constant latency; the seeds give the same workload at every level.\n")
+	}
 	if r.Interrupted {
 		b.WriteString("The sweep was interrupted: the figures cover the runs that completed.\n")
 	}
@@ -82,11 +87,12 @@ func (r *Result) Markdown(perRun bool) string {
 
 	if perRun {
 		b.WriteString("\nPer run:\n\n")
-		rows := [][]string{{"variant", "seed", "msgs/op", "median ms", "p99 ms", "max ms", "valid", "lost", "ops", "sched p99 ms", "elapsed s"}}
+		rows := [][]string{{"variant", "seed", "msgs/op", "median ms", "p99 ms", "max ms", "valid", "lost", "ops", "CPU µs/op", "sched p99 ms", "elapsed s"}}
+		medians := false
 		for _, s := range r.Variants {
 			for _, run := range s.Runs {
 				if !run.Ran {
-					rows = append(rows, []string{s.Name, strconv.FormatInt(run.Seed, 10), "-", "-", "-", "-", "did not run", "-", "-", "-", fmt.Sprintf("%.1f", run.Elapsed)})
+					rows = append(rows, []string{s.Name, strconv.FormatInt(run.Seed, 10), "-", "-", "-", "-", "did not run", "-", "-", "-", "-", fmt.Sprintf("%.1f", run.Elapsed)})
 					continue
 				}
 				med, p99, mx := "-", "-", "-"
@@ -98,11 +104,23 @@ func (r *Result) Markdown(perRun bool) string {
 					valid = "no"
 				}
 				rows = append(rows, []string{s.Name, strconv.FormatInt(run.Seed, 10), fmt.Sprintf("%.2f", run.MsgsPerOp),
-					med, p99, mx, valid, strconv.Itoa(run.LostCount), strconv.Itoa(run.Ops),
+					med, p99, mx, valid, strconv.Itoa(run.LostCount), strconv.Itoa(run.Ops), fmt.Sprintf("%.0f", run.NodeCPUPerOp),
 					fmt.Sprintf("%.2f", run.SchedP99Ms), fmt.Sprintf("%.1f", run.Elapsed)})
 			}
+			if len(s.Runs) > 1 && s.Ran > 0 {
+				medians = true
+				med, p99, mx := "-", "-", "-"
+				if s.LatencyRuns > 0 {
+					med, p99, mx = fmtMs(s.MedianMs), fmtMs(s.P99Ms), fmtMs(s.MaxMs)
+				}
+				rows = append(rows, []string{"median", runSeeds(s.Runs), fmt.Sprintf("%.2f", s.MsgsPerOp), med, p99, mx,
+					fmt.Sprintf("%d/%d", s.ValidRuns, len(s.Runs)), strconv.Itoa(s.LostTotal), "", fmt.Sprintf("%.0f", s.NodeCPUPerOp), "", ""})
+			}
 		}
-		writeTable(&b, rows, []bool{false, true, true, true, true, true, false, true, true, true, true})
+		writeTable(&b, rows, []bool{false, true, true, true, true, true, false, true, true, true, true, true})
+		if medians {
+			b.WriteString("\nA median row, after a variant's runs, gives the medians over them, the valid runs out of all, and the values lost in all. CPU µs/op is the node processes' CPU time per client operation.\n")
+		}
 	}
 
 	if r.Command != "" {
@@ -178,6 +196,25 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
+// runSeeds writes the seeds of runs as a range (1-10), or a list when they
+// are not consecutive.
+func runSeeds(runs []RunResult) string {
+	seeds := make([]int64, len(runs))
+	consecutive := true
+	for i, r := range runs {
+		seeds[i] = r.Seed
+		consecutive = consecutive && (i == 0 || r.Seed == seeds[i-1]+1)
+	}
+	if consecutive && len(seeds) > 1 {
+		return fmt.Sprintf("%d-%d", seeds[0], seeds[len(seeds)-1])
+	}
+	parts := make([]string, len(seeds))
+	for i, s := range seeds {
+		parts[i] = strconv.FormatInt(s, 10)
+	}
+	return strings.Join(parts, " ")
+}
+
 func seedRange(seeds []int64) string {
 	switch len(seeds) {
 	case 0:
@@ -197,8 +234,9 @@ func (r *Result) WriteJSON(path string) error {
 	return os.WriteFile(path, append(b, '\n'), 0o644)
 }
 
-// WriteFiles writes table.md (with the per-run table), tradeoff.png and
-// results.json into dir, and lists them in r.Files.
+// WriteFiles writes table.md (with the per-run table), the plot
+// (tradeoff.png, or jitter.png for a jitter sweep) and results.json into
+// dir, and lists them in r.Files.
 func (r *Result) WriteFiles(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -210,10 +248,10 @@ func (r *Result) WriteFiles(dir string) error {
 	} else {
 		r.Files = append(r.Files, "table.md")
 	}
-	if err := r.WritePlot(filepath.Join(dir, "tradeoff.png")); err != nil {
+	if err := r.WritePlot(filepath.Join(dir, r.PlotName())); err != nil {
 		errs = append(errs, fmt.Errorf("plot: %w", err))
 	} else {
-		r.Files = append(r.Files, "tradeoff.png")
+		r.Files = append(r.Files, r.PlotName())
 	}
 	r.Files = append(r.Files, "results.json")
 	if r.hasRunDirs() {
@@ -223,6 +261,15 @@ func (r *Result) WriteFiles(dir string) error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// PlotName is the file name WriteFiles gives the plot: jitter.png for a
+// jitter sweep, tradeoff.png otherwise.
+func (r *Result) PlotName() string {
+	if r.Sweep == SweepJitter {
+		return "jitter.png"
+	}
+	return "tradeoff.png"
 }
 
 func (r *Result) hasRunDirs() bool {

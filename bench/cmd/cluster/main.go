@@ -17,6 +17,33 @@
 //	    -duplicate 0.2 -latency 50 -latency-dist exponential -loss 0.1 \
 //	    -nemesis partition,pause,kill
 //
+// The harness can add noise and contention of its own: -jitter D gives
+// every server-to-server message an extra delay uniform in [0, D] (drawn
+// per message and per duplicated copy, from random streams of its own, so
+// that a seed reproduces the same workload with or without it); -node-nice
+// N runs the nodes at niceness N (default 10, so that the simulated network
+// is served first; 0 runs them at the bench's priority); -background-load
+// N runs N busy loops (/bin/sh -c 'while :; do :; done', at the bench's
+// priority) from before the nodes start until the run ends, however it
+// ends:
+//
+//	go run ./bench/cmd/cluster -bin ./bin/node -node-count 5 -time-limit 10 \
+//	    -latency 20 -jitter 5ms -background-load 2 -node-nice 0
+//
+// -rate-schedule replaces -rate and -time-limit with phases of
+// rate:seconds; the summary and results.json then report each phase
+// (operations, achieved rate, stable latency median, p99 and max of the
+// values acknowledged in it, node CPU from /proc at its bounds), and the
+// plots mark the boundaries. For example, an overload and the recovery
+// after it:
+//
+//	go run ./bench/cmd/cluster -bin ./bin/node -node-count 5 \
+//	    -rate-schedule 100:10,2000:10,100:10
+//
+// The summary's load line gives the node CPU per client operation (each
+// node process's own rusage, as wait4 reports it) and the busiest node: its
+// CPU time and the server messages it sent and received.
+//
 // Flags follow Maelstrom's names where Maelstrom has the option. Arguments
 // after the flags are passed to every node. It prints a summary on stdout,
 // a progress line on stderr, and writes results.json, plots and node logs to
@@ -79,7 +106,10 @@ func run() int {
 		duplicate   = flag.Float64("duplicate", 0, "probability that a server-to-server message is delivered twice (the copy with its own latency)")
 		recovery    = flag.Float64("recovery", def.Recovery.Seconds(), "seconds of quiet after healing, before the final reads")
 		rpcTimeout  = flag.Float64("rpc-timeout", def.RPCTimeout.Seconds(), "seconds before a client request is indeterminate")
-		nodeNice    = flag.Int("node-nice", 10, "niceness added to the node processes so the network is served first (0: none)")
+		nodeNice    = flag.Int("node-nice", 10, "niceness of the node processes, at most 19, so that the simulated network is served first (0 or negative: none, the nodes run at the bench's priority)")
+		jitter      = flag.Duration("jitter", 0, "extra delay of each server-to-server message, uniform in [0, D] and drawn per message (a Go duration such as 5ms; reorders even under constant latency; 0: none)")
+		bgLoad      = flag.Int("background-load", 0, "busy-looping processes (/bin/sh, at the bench's priority) to run beside the nodes for the whole run, for CPU contention (0: none)")
+		schedule    = flag.String("rate-schedule", "", "phases of rate:seconds, e.g. 5000:60,100:30, instead of -rate and -time-limit (the time limit is their sum); results per phase")
 		memEvery    = flag.Float64("memory-interval", def.MemoryInterval.Seconds(), "seconds between readings of every node's resident memory (0: none)")
 		out         = flag.String("out", "", "output folder (default ./out/<timestamp>)")
 		seed        = flag.Int64("seed", 0, "random seed (default: from the clock)")
@@ -94,6 +124,14 @@ func run() int {
 	}
 	flag.Parse()
 
+	var sched []cluster.RatePhase
+	if *schedule != "" {
+		var err error
+		if sched, err = parseSchedule(*schedule, setFlags()); err != nil {
+			fmt.Fprintln(os.Stderr, "cluster:", err)
+			return 2
+		}
+	}
 	conc, err := parseConcurrency(*concurrency, *nodeCount)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "cluster:", err)
@@ -125,6 +163,7 @@ func run() int {
 		Concurrency:     conc,
 		Latency:         time.Duration(*latency * float64(time.Millisecond)),
 		LatencyDist:     *latencyDist,
+		Jitter:          *jitter,
 		Loss:            *loss,
 		Duplicate:       *duplicate,
 		Nemesis:         *nemesis,
@@ -133,8 +172,12 @@ func run() int {
 		RPCTimeout:      seconds(*rpcTimeout),
 		Seed:            *seed,
 		NodeNice:        *nodeNice,
+		BackgroundLoad:  *bgLoad,
 		MemoryInterval:  memInterval,
 		OutDir:          dir,
+	}
+	if sched != nil {
+		opts.RateSchedule, opts.Rate, opts.TimeLimit = sched, 0, 0
 	}
 	if *progress {
 		opts.Progress = os.Stderr
@@ -176,6 +219,28 @@ func run() int {
 		return 1
 	}
 	return 0
+}
+
+// setFlags returns the names of the flags given on the command line.
+func setFlags() map[string]bool {
+	set := map[string]bool{}
+	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// parseSchedule reads -rate-schedule; set holds the flags given, of which
+// -rate and -time-limit conflict with it.
+func parseSchedule(s string, set map[string]bool) ([]cluster.RatePhase, error) {
+	for _, name := range []string{"rate", "time-limit"} {
+		if set[name] {
+			return nil, fmt.Errorf("-rate-schedule sets the rate and the time limit: drop -%s", name)
+		}
+	}
+	sched, err := cluster.ParseRateSchedule(s)
+	if err != nil {
+		return nil, fmt.Errorf("-rate-schedule: %w", err)
+	}
+	return sched, nil
 }
 
 // parseConcurrency reads jepsen's concurrency syntax: a number, or Kn for K

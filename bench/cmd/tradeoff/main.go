@@ -19,7 +19,30 @@
 // -variants picks default variants by name (comma-separated; "balanced"
 // stands for "balanced (default)"; "none" for none), -variant adds one
 // written NAME=KEY=VALUE,KEY=VALUE,... and may be repeated, -list prints the
-// default variants. A progress line per run goes to stderr. The exit status
+// default variants. In a -variant, the keys jitter (a Go duration),
+// node-nice (-1: none), background-load and node-count are bench settings
+// of the variant; every other key goes to the node's environment:
+//
+//	go run ./bench/cmd/tradeoff -bin ./bin/node -variants balanced \
+//	    -variant 'balanced busy=background-load=2' -variant 'balanced j5=jitter=5ms'
+//
+// One variant run with -runs N gives seeds 1..N; the per-run table printed
+// under the summary lists every run's figures (msgs/op, stable latency
+// median, p99 and max, valid, lost, node CPU per operation) and a row of
+// their medians, a "ten seeds" table as it stands:
+//
+//	go run ./bench/cmd/tradeoff -bin ./bin/node -variants balanced -runs 10
+//
+// -sweep jitter runs each selected variant (by default only the balanced
+// one, or only the -variant ones if any are given) at each jitter level of -jitters (milliseconds, or Go durations):
+// every server message then gets an extra delay uniform in [0, level] on
+// top of the constant latency. It prints the same tables, one row per
+// level, and draws jitter.png (stable latency and msgs/op against jitter)
+// instead of tradeoff.png:
+//
+//	go run ./bench/cmd/tradeoff -bin ./bin/node -sweep jitter -jitters 0,2,5,10,20 -runs 3
+//
+// A progress line per run goes to stderr. The exit status
 // is 0 when every run ran, even if some were not valid (the table says so),
 // and 2 on a usage or setup error, when a run could not start, or when the
 // sweep was interrupted (the table then covers the runs done).
@@ -81,7 +104,14 @@ type config struct {
 	runFiles  bool
 	progress  bool
 	list      bool
+	perRun    bool
+	sweep     string
+	jitters   string
 }
+
+// defaultJitters are the levels of -sweep jitter unless -jitters says
+// otherwise, in milliseconds.
+const defaultJitters = "0,2,5,10,20"
 
 // parseArgs reads the flags; the error is already reported on stderr.
 func parseArgs(args []string, stderr io.Writer) (config, error) {
@@ -101,10 +131,13 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 	fs.Float64Var(&c.goal.MaxMs, "goal-max", tradeoff.DefaultGoal.MaxMs, "goal: max stable latency at most, ms")
 	fs.StringVar(&c.out, "out", "", "output folder (default ./out/tradeoff-<timestamp>)")
 	fs.StringVar(&c.selection, "variants", "", `default variants to run, comma-separated names (default all; "none" for none)`)
-	fs.Var(&c.custom, "variant", "add a variant NAME=KEY=VALUE,KEY=VALUE,... (repeatable)")
+	fs.Var(&c.custom, "variant", "add a variant NAME=KEY=VALUE,KEY=VALUE,... (repeatable; the keys jitter, node-nice, background-load and node-count are bench settings, the others go to the node's environment)")
 	fs.BoolVar(&c.runFiles, "run-files", true, "keep each run's bench output (results, plots, node logs) under -out/runs")
 	fs.BoolVar(&c.progress, "progress", true, "on a terminal, show the bench's progress line during each run")
 	fs.BoolVar(&c.list, "list", false, "list the default variants and exit")
+	fs.BoolVar(&c.perRun, "per-run", true, "print every run's figures, with each variant's medians, under the summary table")
+	fs.StringVar(&c.sweep, "sweep", "", `preset sweep: "jitter" runs the selected variants (default: balanced) at each -jitters level`)
+	fs.StringVar(&c.jitters, "jitters", defaultJitters, "jitter levels of -sweep jitter, comma-separated milliseconds (or Go durations)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: tradeoff -bin NODE [flags]")
 		fs.PrintDefaults()
@@ -117,12 +150,34 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 		fmt.Fprintln(stderr, "tradeoff:", err)
 		return c, err
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case c.sweep != "" && c.sweep != tradeoff.SweepJitter:
+		err := fmt.Errorf("unknown -sweep %q (known: %s)", c.sweep, tradeoff.SweepJitter)
+		fmt.Fprintln(stderr, "tradeoff:", err)
+		return c, err
+	case set["jitters"] && c.sweep != tradeoff.SweepJitter:
+		err := errors.New("-jitters needs -sweep jitter")
+		fmt.Fprintln(stderr, "tradeoff:", err)
+		return c, err
+	}
 	return c, nil
 }
 
-// variants are the default variants selected, then the custom ones.
-func (c *config) variants() ([]tradeoff.Variant, error) {
-	vs, err := tradeoff.SelectVariants(tradeoff.DefaultVariants(), c.selection)
+// bases are the default variants selected, then the custom ones: the
+// variants themselves, or what a -sweep preset starts from. Without
+// -variants, a jitter sweep starts from the custom variants if any are
+// given, else from the balanced default alone.
+func (c *config) bases() ([]tradeoff.Variant, error) {
+	sel := c.selection
+	if c.sweep == tradeoff.SweepJitter && sel == "" {
+		sel = "balanced"
+		if len(c.custom) > 0 {
+			sel = "none"
+		}
+	}
+	vs, err := tradeoff.SelectVariants(tradeoff.DefaultVariants(), sel)
 	if err != nil {
 		return nil, err
 	}
@@ -131,6 +186,20 @@ func (c *config) variants() ([]tradeoff.Variant, error) {
 		return nil, errors.New("no variant to run")
 	}
 	return vs, nil
+}
+
+// variants are the variants to run: the bases, or for -sweep jitter each
+// base at each level.
+func (c *config) variants() ([]tradeoff.Variant, error) {
+	vs, err := c.bases()
+	if err != nil || c.sweep != tradeoff.SweepJitter {
+		return vs, err
+	}
+	levels, err := tradeoff.ParseJitters(c.jitters)
+	if err != nil {
+		return nil, fmt.Errorf("-jitters: %w", err)
+	}
+	return tradeoff.JitterVariants(vs, levels)
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
@@ -142,7 +211,7 @@ func (c *config) options() tradeoff.Options {
 		Bin: c.bin, Runs: c.runs, NodeCount: c.nodeCount, Topology: c.topology,
 		TimeLimit: seconds(c.timeLimit), Recovery: seconds(c.recovery), Rate: c.rate,
 		Latency: time.Duration(c.latency * float64(time.Millisecond)),
-		Goal:    c.goal, OutDir: c.out, RunFiles: c.runFiles,
+		Goal:    c.goal, OutDir: c.out, RunFiles: c.runFiles, Sweep: c.sweep,
 	}
 	if c.recovery == 0 {
 		o.Recovery = -1
@@ -153,9 +222,9 @@ func (c *config) options() tradeoff.Options {
 	return o
 }
 
-// commandLine is the command that reproduces the sweep: every setting
-// spelled out, so that a change of defaults does not change its meaning;
-// the output folder is left to its default.
+// commandLine is the command that reproduces the sweep of the bases vs
+// (config.bases): every setting spelled out, so that a change of defaults
+// does not change its meaning; the output folder is left to its default.
 func (c *config) commandLine(vs []tradeoff.Variant) string {
 	args := []string{"go", "run", "./bench/cmd/tradeoff",
 		"-bin", c.bin,
@@ -166,6 +235,9 @@ func (c *config) commandLine(vs []tradeoff.Variant) string {
 		"-rate", fmt.Sprint(c.rate),
 		"-time-limit", fmt.Sprint(c.timeLimit),
 		"-recovery", fmt.Sprint(c.recovery),
+	}
+	if c.sweep != "" {
+		args = append(args, "-sweep", c.sweep, "-jitters", c.jitters)
 	}
 	if c.goal != tradeoff.DefaultGoal {
 		args = append(args, "-goal-msgs", fmt.Sprint(c.goal.MsgsPerOp),
@@ -183,7 +255,7 @@ func (c *config) commandLine(vs []tradeoff.Variant) string {
 		args = append(args, "-variants", strings.Join(picked, ","))
 	}
 	for _, v := range c.custom {
-		args = append(args, "-variant", v.Name+"="+strings.Join(v.Env, ","))
+		args = append(args, "-variant", v.String())
 	}
 	for i, a := range args {
 		args[i] = shellQuote(a)
@@ -237,6 +309,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tradeoff: -bin is required")
 		return 2
 	}
+	bases, err := c.bases()
+	if err != nil {
+		fmt.Fprintln(stderr, "tradeoff:", err)
+		return 2
+	}
 	vs, err := c.variants()
 	if err != nil {
 		fmt.Fprintln(stderr, "tradeoff:", err)
@@ -246,7 +323,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		c.out = filepath.Join("out", "tradeoff-"+time.Now().Format("20060102-150405"))
 	}
 	opts := c.options()
-	opts.Command = c.commandLine(vs)
+	opts.Command = c.commandLine(bases)
 	opts.Progress = stderr
 	if f, ok := stderr.(*os.File); ok && c.progress {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
@@ -260,7 +337,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tradeoff:", err)
 		return 2
 	}
-	io.WriteString(stdout, res.Markdown(false))
+	io.WriteString(stdout, res.Markdown(c.perRun))
 	code := 0
 	if err != nil {
 		fmt.Fprintln(stderr, "tradeoff:", err)

@@ -117,3 +117,70 @@ func TestShellQuote(t *testing.T) {
 		}
 	}
 }
+
+func TestParseArgsSweep(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		names   []string
+		command string
+	}{
+		{"jitter preset", []string{"-bin", "n", "-sweep", "jitter"},
+			[]string{"jitter 0ms", "jitter 2ms", "jitter 5ms", "jitter 10ms", "jitter 20ms"},
+			"-sweep jitter -jitters 0,2,5,10,20 -variants 'balanced (default)'"},
+		{"levels and two bases", []string{"-bin", "n", "-sweep", "jitter", "-jitters", "1,500us", "-variants", "latency", "-variant", "busy=background-load=1"},
+			[]string{"latency / jitter 1ms", "latency / jitter 500µs", "busy / jitter 1ms", "busy / jitter 500µs"},
+			"-sweep jitter -jitters 1,500us -variants latency -variant busy=background-load=1"},
+		{"custom only", []string{"-bin", "n", "-sweep", "jitter", "-jitters", "3", "-variant", "x=GOSSIP_BATCH=1s"},
+			[]string{"jitter 3ms"}, "-sweep jitter -jitters 3 -variants none -variant x=GOSSIP_BATCH=1s"},
+		{"ten seeds of one variant", []string{"-bin", "n", "-variants", "balanced", "-runs", "10"},
+			[]string{"balanced (default)"}, "-runs 10 "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseArgs(tt.args, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vs, err := c.variants()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, v := range vs {
+				names = append(names, v.Name)
+			}
+			if strings.Join(names, "|") != strings.Join(tt.names, "|") {
+				t.Errorf("variants %q, want %q", names, tt.names)
+			}
+			bases, _ := c.bases()
+			if cl := c.commandLine(bases); !strings.Contains(cl, tt.command) {
+				t.Errorf("command line %s lacks %s", cl, tt.command)
+			}
+			if o := c.options(); o.Sweep != c.sweep || !c.perRun {
+				t.Errorf("options %+v, per run %v", o, c.perRun)
+			}
+		})
+	}
+}
+
+func TestParseArgsSweepErrors(t *testing.T) {
+	for name, args := range map[string][]string{
+		"unknown preset":        {"-bin", "n", "-sweep", "nice"},
+		"levels without jitter": {"-bin", "n", "-jitters", "1,2"},
+	} {
+		if _, err := parseArgs(args, io.Discard); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	for name, args := range map[string][]string{
+		"bad level":   {"-bin", "n", "-sweep", "jitter", "-jitters", "soon"},
+		"no level":    {"-bin", "n", "-sweep", "jitter", "-jitters", ","},
+		"bad variant": {"-bin", "n", "-variant", "x=jitter=5"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), args, &stdout, &stderr); code != 2 {
+			t.Errorf("%s: exit %d, want 2; stderr: %s", name, code, stderr.String())
+		}
+	}
+}
