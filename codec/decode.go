@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strconv"
 	"sync"
+	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/bytedance/sonic"
 	"github.com/bytedance/sonic/decoder"
@@ -61,12 +63,10 @@ type Message struct {
 	Prev     []byte // gossip_push: an integer, the msg_id of the push this one is chained to
 	Grid     []byte // gossip_push: true when the push is on the hub's flush grid
 
-	// Values holds the messages array already parsed, when Decode parsed it
-	// while validating a long line (HasValues); otherwise parse Messages
-	// with AppendInts. Values belongs to the Decoder and is overwritten by
-	// the next Decode; the caller may reorder it.
-	Values    []int64
-	HasValues bool
+	// Staged reports, for a line read by a Stream, that its messages
+	// array went to the Stream's IntSink (Messages then holds the
+	// Placeholder): see DecodeStreamed.
+	Staged bool
 }
 
 // body mirrors the fields of a Maelstrom body that the node reads. Every field
@@ -101,19 +101,33 @@ type probe struct {
 	Body sonic.NoCopyRawMessage `json:"body"`
 }
 
-var pretouch sync.Once
+var (
+	compileOnce sync.Once
+	warmOnce    sync.Once
+	// warm is set once sonic's decoder of the envelope is compiled; until
+	// then Decode uses encoding/json.
+	warm atomic.Bool
+)
 
-// Pretouch compiles sonic's decoders for the envelope types now, so that the
-// first message is not delayed by a JIT compilation of several milliseconds.
+// Pretouch compiles sonic's decoder of the envelope now, on the calling
+// goroutine (several milliseconds), after which every Decoder uses sonic.
 // It is safe to call more than once and from several goroutines.
 func Pretouch() {
-	pretouch.Do(func() {
-		// A failure only means that the first decode compiles lazily.
-		_ = sonic.PretouchMany([]reflect.Type{
-			reflect.TypeOf(envelope{}), reflect.TypeOf(probe{}),
-			reflect.TypeOf([]string(nil)), reflect.TypeOf(map[string][]string(nil)),
-		}, option.WithCompileMaxInlineDepth(2))
+	compileOnce.Do(func() {
+		// A failure only means that the first sonic decode compiles
+		// lazily.
+		_ = sonic.PretouchMany([]reflect.Type{reflect.TypeOf(envelope{}), reflect.TypeOf(probe{})},
+			option.WithCompileMaxInlineDepth(2))
+		warm.Store(true)
 	})
+}
+
+// Warm starts Pretouch on a goroutine of its own, once per process, so that a
+// process can answer messages (with encoding/json) while sonic compiles:
+// compiling takes tens of milliseconds, and Maelstrom sends init as soon as
+// it starts a node.
+func Warm() {
+	warmOnce.Do(func() { go Pretouch() })
 }
 
 // Decoder decodes lines into Messages, reusing its state between calls so that
@@ -121,61 +135,44 @@ func Pretouch() {
 //
 // A Decoder MUST NOT be used from concurrently running goroutines.
 type Decoder struct {
-	strict *decoder.Decoder // validates everything it skips
-	fast   *decoder.Decoder // skips unread values without validating them
-	env    envelope
-	rest   []byte   // scratch: a long line with its messages array cut out
-	vals   []int64  // scratch: Message.Values
-	skip   struct{} // decoding into it validates a whole value
+	dec   *decoder.Decoder
+	env   envelope
+	skip  struct{} // decoding into it validates a whole value
+	fixed []byte   // scratch: a streamed line made valid UTF-8
 }
 
-// longLine is the line length from which Decode validates the messages array
-// by parsing it instead of letting sonic validate it too (see NewDecoder).
-const longLine = 1 << 10
-
-// NewDecoder returns a ready Decoder (and pretouches sonic once per process).
+// NewDecoder returns a ready Decoder. It decodes with encoding/json until
+// sonic's decoders are compiled: call Warm to compile them in the
+// background (a node does once it has answered its first message), or
+// Pretouch to compile them now.
 //
 // Decode accepts exactly the lines that encoding/json accepts and reads the
 // same values from them (the fuzz tests cross-check the two; see
-// reference_test.go), except that: a key that is not exactly a field name is
-// matched by strings.ToLower, which differs from encoding/json's case folding
-// for a few non-ASCII letters (ſ, İ); values nested deeper than about 4096
-// levels are refused (encoding/json allows 10000); and in a line with invalid
-// UTF-8, whose strings both read with U+FFFD, the raw fields hold U+FFFD too,
-// in a copy of the line.
-//
-// A long line is in practice a gossip_sync whose messages array is nearly all
-// of it, and validating that array inside sonic costs more than decoding it.
-// So for lines of 1 KiB or more sonic skips unread values unvalidated, the
-// messages array is validated by parsing it (the values are kept in
-// Message.Values), and the rest of the line, with the array replaced by 0, is
-// validated by sonic as usual.
+// reference_test.go), except that, once sonic is compiled: a key that is not
+// exactly a field name is matched by strings.ToLower, which differs from
+// encoding/json's case folding for a few non-ASCII letters (ſ, İ); values
+// nested deeper than about 4096 levels are refused (encoding/json allows
+// 10000); and in a line with invalid UTF-8, whose strings both read with
+// U+FFFD, the raw fields hold U+FFFD too, in a copy of the line. Until sonic
+// is compiled (the first few milliseconds of a process), Decode is
+// encoding/json itself, so those exceptions do not apply yet.
 func NewDecoder() *Decoder {
-	Pretouch()
-	strict := decoder.NewDecoder("")
-	strict.SetOptions(decoder.OptionValidateString)
-	fast := decoder.NewDecoder("")
-	fast.SetOptions(decoder.OptionValidateString | decoder.OptionNoValidateJSON)
-	return &Decoder{strict: strict, fast: fast}
+	d := decoder.NewDecoder("")
+	d.SetOptions(decoder.OptionValidateString)
+	return &Decoder{dec: d}
 }
 
 // Decode parses line (one JSON object, without its newline) into m. On error m
 // is left in an unspecified state, and the error wraps one of the package's
 // sentinels. m aliases line: see Message.
 func (d *Decoder) Decode(line []byte, m *Message) error {
-	long := len(line) >= longLine
-	if err := d.decode(line, long); err != nil {
+	if !warm.Load() {
+		return decodeStd(line, m)
+	}
+	if err := d.decode(line); err != nil {
 		return err
 	}
 	e := &d.env
-	var vals []int64
-	hasVals := false
-	if long {
-		var err error
-		if vals, hasVals, err = d.validateLong(line); err != nil {
-			return err
-		}
-	}
 	*m = Message{
 		Src:      e.Src,
 		Dest:     e.Dest,
@@ -191,9 +188,6 @@ func (d *Decoder) Decode(line []byte, m *Message) error {
 		AckInc:   e.Body.AckInc,
 		Prev:     e.Body.Prev,
 		Grid:     e.Body.Grid,
-
-		Values:    vals,
-		HasValues: hasVals,
 	}
 	if m.Src == "" {
 		return ErrNoSrc
@@ -223,64 +217,85 @@ func (d *Decoder) Decode(line []byte, m *Message) error {
 	return nil
 }
 
-// decode runs sonic on line into d.env, with the fast decoder for long lines.
-func (d *Decoder) decode(line []byte, fast bool) error {
+// DecodeStreamed decodes held, the held part of a line that a Stream read,
+// as Decode does, and sets m.Staged when the messages field it took is the
+// Placeholder at offset placeholder (Stream.End): then the line's array went
+// to the Stream's sink, and Messages holds only the Placeholder. Otherwise
+// (another messages field won, or none was streamed) Messages is the field's
+// own text, as for any line.
+//
+// Whether the Placeholder won is told by where the field's text lies in the
+// line, which sonic's raw fields show (DecodeStreamed waits for sonic's
+// compilation if it is not done yet). A line with invalid UTF-8, which the decoder would read from a copy
+// of its own, is first made valid here the same way (each bad byte becomes
+// U+FFFD, as encoding/json and sonic read it), in d's scratch, so that the
+// Placeholder can still be found; m then aliases that scratch.
+func (d *Decoder) DecodeStreamed(held []byte, placeholder int, m *Message) error {
+	if placeholder >= 0 && !warm.Load() {
+		// encoding/json's raw fields are copies, which do not tell where
+		// they were: wait for sonic (once, for a long line that comes in
+		// the first milliseconds of a process).
+		Pretouch()
+	}
+	if placeholder >= 0 && !utf8.Valid(held) {
+		held, placeholder = d.validUTF8(held, placeholder)
+	}
+	if err := d.Decode(held, m); err != nil {
+		return err
+	}
+	if placeholder >= 0 && len(m.Messages) == len(Placeholder) {
+		if off, ok := offsetIn(held, m.Messages); ok && off == placeholder {
+			m.Staged = true
+		}
+	}
+	return nil
+}
+
+// validUTF8 returns a copy of b, in d's scratch, in which every byte that is
+// not part of valid UTF-8 is U+FFFD, and where offset off of b is in it.
+func (d *Decoder) validUTF8(b []byte, off int) ([]byte, int) {
+	out := d.fixed[:0]
+	moved := off
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			out = utf8.AppendRune(out, utf8.RuneError)
+			if i < off {
+				moved += utf8.RuneLen(utf8.RuneError) - 1
+			}
+		} else {
+			out = append(out, b[i:i+n]...)
+		}
+		i += n
+	}
+	d.fixed = out
+	return out, moved
+}
+
+// decode runs sonic on line into d.env.
+func (d *Decoder) decode(line []byte) error {
 	d.env = envelope{}
-	dec := d.strict
-	if fast {
-		dec = d.fast
-	}
-	dec.Reset(b2s(line))
-	err := dec.Decode(&d.env)
+	d.dec.Reset(b2s(line))
+	err := d.dec.Decode(&d.env)
 	if err == nil {
-		err = dec.CheckTrailings()
+		err = d.dec.CheckTrailings()
 	}
-	if err == nil && !fast && !validEscapes(line) {
+	if err == nil && !validEscapes(line) {
 		err = errEscape
 	}
 	if err != nil {
-		if fast {
-			// Report what the validating decoder finds, so that errors
-			// do not depend on the line's length.
-			return d.decode(line, false)
-		}
 		return d.classify(line, err)
 	}
 	return nil
 }
 
-// validateLong completes the validation of a long line that the fast decoder
-// read into d.env: it parses the messages array (returning the values when it
-// is an integer array) and validates everything else with sonic.
-func (d *Decoder) validateLong(line []byte) ([]int64, bool, error) {
-	arr := d.env.Body.Messages
-	off, ok := offsetIn(line, arr)
-	if !ok || len(arr) < len(line)/2 {
-		// Not the usual shape: validate the whole line the slow way.
-		return nil, false, d.decode(line, false)
-	}
-	vals, err := AppendInts(d.vals[:0], arr)
-	if err != nil {
-		// Not an integer array, which the node refuses anyway: validate
-		// the whole line the slow way (sonic.Valid would not do for the
-		// array: it lets control characters in strings through).
-		return nil, false, d.decode(line, false)
-	}
-	d.vals = vals
-	d.rest = append(append(append(d.rest[:0], line[:off]...), '0'), line[off+len(arr):]...)
-	if d.validate(d.rest) != nil {
-		return nil, false, d.decode(line, false)
-	}
-	return vals, true, nil
-}
-
-// validate checks with the strict decoder that b is one well-formed JSON
-// value and nothing else.
+// validate checks with sonic that b is one well-formed JSON value and nothing
+// else.
 func (d *Decoder) validate(b []byte) error {
-	d.strict.Reset(b2s(b))
-	err := d.strict.Decode(&d.skip)
+	d.dec.Reset(b2s(b))
+	err := d.dec.Decode(&d.skip)
 	if err == nil {
-		err = d.strict.CheckTrailings()
+		err = d.dec.CheckTrailings()
 	}
 	if err == nil && !validEscapes(b) {
 		err = errEscape

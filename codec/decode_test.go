@@ -103,8 +103,8 @@ func equalMessage(a, b Message) bool {
 
 // FuzzDecode cross-checks Decode with the encoding/json reference (see
 // reference_test.go) on every line, in both directions: the same sentinel
-// error, or the same fields. Each line short of longLine is also decoded
-// padded with spaces to longLine, through the long-line path.
+// error, or the same fields. Each line is also read through a Stream in two
+// pieces (checkStreamDecode), cut where its length says.
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{
 		`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":2,"message":10}}`,
@@ -116,13 +116,9 @@ func FuzzDecode(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	d := NewDecoder()
-	var padded []byte
 	f.Fuzz(func(t *testing.T, line []byte) {
 		checkDecode(t, d, line)
-		if len(line) < longLine {
-			padded = append(append(padded[:0], line...), strings.Repeat(" ", longLine-len(line))...)
-			checkDecode(t, d, padded)
-		}
+		checkStreamDecode(t, d, line, []int{len(line) / 3})
 	})
 }
 
@@ -181,10 +177,9 @@ func FuzzAppendInts(f *testing.F) {
 	})
 }
 
-// TestDecoder_LongLines checks the long-line path (see NewDecoder): the
-// messages array is parsed into Values, and a defect anywhere in the line is
-// still found.
-func TestDecoder_LongLines(t *testing.T) {
+// TestStream_LongLines reads long lines through a Stream: a gossip_sync's
+// array goes to the sink, and a defect anywhere in the line is still found.
+func TestStream_LongLines(t *testing.T) {
 	vals := make([]int64, 2000)
 	for i := range vals {
 		vals[i] = int64(i)
@@ -192,28 +187,29 @@ func TestDecoder_LongLines(t *testing.T) {
 	arr := string(AppendInts64(nil, vals))
 	head := `{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":1,`
 	good := head + `"messages":` + arr + `}}`
-	var m Message
-	if err := NewDecoder().Decode([]byte(good), &m); err != nil || !m.HasValues || !slices.Equal(m.Values, vals) {
-		t.Fatalf("good long line: err=%v, HasValues=%v, %d values", err, m.HasValues, len(m.Values))
+	d := NewDecoder()
+	m, got, err, _ := streamDecode(d, []byte(good), []int{100, 5000})
+	if err != nil || !m.Staged || !slices.Equal(got, vals) {
+		t.Fatalf("good long line: err=%v, Staged=%v, %d values", err, m.Staged, len(got))
 	}
 	notInts := head + `"messages":[` + strings.Repeat(`"x", `, 500) + `"y"]}}`
-	if err := NewDecoder().Decode([]byte(notInts), &m); err != nil || m.HasValues {
-		t.Fatalf("a long line whose messages are valid JSON but not integers: err=%v, HasValues=%v", err, m.HasValues)
+	if m, _, err, _ := streamDecode(d, []byte(notInts), nil); err != nil || m.Staged {
+		t.Fatalf("a long line whose messages are valid JSON but not integers: err=%v, Staged=%v", err, m.Staged)
 	}
 	bad := map[string]string{
 		"trailing comma":      head + `"messages":` + arr[:len(arr)-1] + ",]}}",
 		"junk in other field": head + `"x":[1,,2],"messages":` + arr + `}}`,
 		"junk after":          head + `"messages":` + arr + `,"x":tru}}`,
-		"control in string":   head + `"x":"a` + "" + `","messages":` + arr + `}}`,
+		"control in string":   head + `"x":"a` + "\x01" + `","messages":` + arr + `}}`,
 		"unclosed":            head + `"messages":` + arr + `}`,
+		"unclosed array":      head + `"messages":` + arr[:len(arr)-1],
 		"garbage after":       head + `"messages":` + arr + `}} x`,
 		"unclosed string":     head + `"messages":["` + arr + `}}`,
 	}
 	for name, line := range bad {
 		t.Run(name, func(t *testing.T) {
-			var m Message
-			err := NewDecoder().Decode([]byte(line), &m)
-			if err == nil && !m.HasValues {
+			m, _, err, _ := streamDecode(d, []byte(line), []int{len(line) / 2})
+			if err == nil && !m.Staged {
 				_, err = AppendInts(nil, m.Messages)
 			}
 			var std any
@@ -244,13 +240,14 @@ func longInts() []string {
 	return elems
 }
 
-// FuzzDecodeLong cross-checks the long-line path with the encoding/json
-// reference (see reference_test.go): each line is pre, then a JSON array of
-// about 2 KiB of integers with elem spliced in before element at (elem as
-// raw text, left out when empty), then post. pre and post are fuzzed whole,
-// so the array may be the messages field (the node's gossip_sync, whose
-// values Decode parses itself), another field, a duplicate, or nothing
-// valid at all.
+// FuzzDecodeLong cross-checks Decode, and the Stream that reads long lines,
+// with the encoding/json reference (see reference_test.go): each line is
+// pre, then a JSON array of about 2 KiB of integers with elem spliced in
+// before element at (elem as raw text, left out when empty), then post. pre
+// and post are fuzzed whole, so the array may be the messages field (the
+// node's gossip_sync, which a Stream hands to its sink), another field, a
+// duplicate, or nothing valid at all. The Stream gets the line in three
+// pieces, cut where at says.
 func FuzzDecodeLong(f *testing.F) {
 	head := `{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":3,"messages":`
 	for _, s := range []struct {
@@ -291,5 +288,28 @@ func FuzzDecodeLong(f *testing.F) {
 		}
 		line := string(pre) + "[" + strings.Join(parts, ", ") + "]" + string(post)
 		checkDecode(t, d, []byte(line))
+		cut := int(at) * 7 % (len(line) + 1)
+		checkStreamDecode(t, d, []byte(line), []int{cut / 2, cut})
 	})
+}
+
+// TestDecoder_WarmUp: until sonic is compiled, Decode is encoding/json (the
+// reference itself), including on the lines where sonic departs from it.
+func TestDecoder_WarmUp(t *testing.T) {
+	warm.Store(false)
+	defer warm.Store(true)
+	d := NewDecoder()
+	for _, line := range []string{
+		`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":2,"message":10}}`,
+		`{"src":1}`, `{`, `null`,
+		`{"ſrc":"c1","dest":"n1","body":{"type":"read"}}`,
+		"{\"src\":\"c\xff1\",\"dest\":\"n1\",\"body\":{\"type\":\"read\",\"node_id\":\"n\xff\"}}",
+	} {
+		var m Message
+		err := d.Decode([]byte(line), &m)
+		want, wantErr := reference([]byte(line))
+		if !sameResult(m, err, want, wantErr) {
+			t.Errorf("Decode(%q) before sonic = %s, %v; want %s, %v", line, fmtMessage(m), err, fmtMessage(want), wantErr)
+		}
+	}
 }

@@ -34,35 +34,11 @@ import (
 //   - a line that is the literal null is an empty envelope to both, hence
 //     ErrNoSrc, not ErrNotObject (node/hostile_test.go relies on that).
 
-// refBody and refEnvelope mirror body and envelope for encoding/json.
-type refBody struct {
-	Type      string          `json:"type"`
-	MsgID     json.RawMessage `json:"msg_id"`
-	InReplyTo json.RawMessage `json:"in_reply_to"`
-	Message   json.RawMessage `json:"message"`
-	Messages  json.RawMessage `json:"messages"`
-	NodeID    json.RawMessage `json:"node_id"`
-	NodeIDs   json.RawMessage `json:"node_ids"`
-	Topology  json.RawMessage `json:"topology"`
-	NewCount  json.RawMessage `json:"new_count"`
-	Ack       json.RawMessage `json:"ack"`
-	Inc       json.RawMessage `json:"inc"`
-	AckInc    json.RawMessage `json:"ack_inc"`
-	Prev      json.RawMessage `json:"prev"`
-	Grid      json.RawMessage `json:"grid"`
-}
-
-type refEnvelope struct {
-	Src  string  `json:"src"`
-	Dest string  `json:"dest"`
-	Body refBody `json:"body"`
-}
-
 // The keys that Decode reads, at each level of the line (TestReference_Mirrors
-// checks that refEnvelope and refBody read the same as envelope and body).
+// checks that stdEnvelope and stdBody read the same as envelope and body).
 var (
-	envelopeKeys = jsonKeys(reflect.TypeFor[refEnvelope]())
-	bodyKeys     = jsonKeys(reflect.TypeFor[refBody]())
+	envelopeKeys = jsonKeys(reflect.TypeFor[stdEnvelope]())
+	bodyKeys     = jsonKeys(reflect.TypeFor[stdBody]())
 )
 
 func jsonKeys(t reflect.Type) []string {
@@ -86,69 +62,16 @@ func rawFields(m *Message) map[string]*[]byte {
 }
 
 // reference returns what Decode must return for line according to
-// encoding/json: the sentinel error, or (err == nil) the whole Message.
+// encoding/json: the sentinel error, or (err == nil) the whole Message. It is
+// decodeStd, the encoding/json path that Decode takes before sonic is
+// compiled.
 func reference(line []byte) (Message, error) {
-	// Malformed JSON, and any JSON value other than an object or null.
-	if !json.Valid(line) {
-		return Message{}, ErrNotObject
-	}
-	var e refEnvelope
-	if err := json.Unmarshal(line, &e); err != nil {
-		// The input is valid JSON, so this is a type error: of the
-		// whole line (not an object) or of src, dest, body or type.
-		if i := skipSpace(line, 0); line[i] != '{' {
-			return Message{}, ErrNotObject
-		}
-		return Message{}, ErrFieldType
-	}
-	switch {
-	case e.Src == "":
-		return Message{}, ErrNoSrc
-	case e.Dest == "":
-		return Message{}, ErrNoDest
-	case e.Body.Type == "":
-		var p struct {
-			Body json.RawMessage `json:"body"`
-		}
-		_ = json.Unmarshal(line, &p)
-		if p.Body == nil || string(p.Body) == "null" {
-			return Message{}, ErrNoBody
-		}
-		return Message{}, ErrNoType
-	}
-	b := &e.Body
-	m := Message{Src: e.Src, Dest: e.Dest, Type: b.Type}
-	// The raw fields, each from the body field of the same name.
-	bv := reflect.ValueOf(b).Elem()
-	for name, p := range rawFields(&m) {
-		*p = bv.FieldByName(name).Interface().(json.RawMessage)
-	}
-	var ok bool
-	if m.MsgID, m.HasMsgID, ok = refInt(b.MsgID); !ok {
-		return Message{}, ErrMsgID
-	}
-	// A bad in_reply_to is not an error: the reply is just not matched.
-	m.InReplyTo, m.HasInReplyTo, _ = refInt(b.InReplyTo)
-	// A long line whose messages array is at least half of it is parsed
-	// by Decode itself (the node's gossip_sync); only then, and then
-	// always when the array is all int64, are the values in Values.
-	if len(line) >= longLine && len(m.Messages) >= len(line)/2 {
-		m.Values, m.HasValues = refInts(m.Messages)
+	var m Message
+	err := decodeStd(line, &m)
+	if err != nil {
+		return Message{}, err
 	}
 	return m, nil
-}
-
-// refInt reads raw, a field's JSON text, as encoding/json reads an int64:
-// has is false for an absent or null field, ok false for any other value
-// that is not an int64.
-func refInt(raw json.RawMessage) (v int64, has, ok bool) {
-	if raw == nil || string(raw) == "null" {
-		return 0, false, true
-	}
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return 0, false, false
-	}
-	return v, true, true
 }
 
 // refInts reads raw as encoding/json reads an array of int64, except that
@@ -199,14 +122,10 @@ var exceptions = []exception{
 		// With ValidateString, sonic decodes a line that holds invalid
 		// UTF-8 from a copy of it in which each bad byte is U+FFFD (the
 		// line itself is left alone). Strings come out as from
-		// encoding/json, which replaces the same bytes the same way, but
-		// 1. a raw field holds U+FFFD where encoding/json's RawMessage
-		//    keeps the bytes: the same JSON value, so raw fields are
-		//    compared as JSON values here;
-		// 2. the raw fields no longer lie inside the line, so on a long
-		//    line Decode takes its slow path and leaves HasValues false
-		//    (the node then parses Messages itself: the same values).
-		// See TestException_InvalidUTF8.
+		// encoding/json, which replaces the same bytes the same way, but a
+		// raw field holds U+FFFD where encoding/json's RawMessage keeps the
+		// bytes: the same JSON value, so raw fields are compared as JSON
+		// values here. See TestException_InvalidUTF8.
 		name:    "invalid UTF-8",
 		applies: func(line []byte) bool { return !utf8.Valid(line) },
 		allows: func(m Message, err error, want Message, wantErr error) bool {
@@ -219,9 +138,6 @@ var exceptions = []exception{
 					return false
 				}
 				*p = *wantRaw[name]
-			}
-			if !m.HasValues {
-				want.Values, want.HasValues = nil, false
 			}
 			return sameResult(m, err, want, wantErr)
 		},
@@ -377,15 +293,6 @@ func checkDecode(t *testing.T, d *Decoder, line []byte) string {
 		if m.Src == "" || m.Dest == "" || m.Type == "" {
 			t.Fatalf("Decode(%q) accepted a message without src, dest or type: %+v", clipQ(line), m)
 		}
-		if !m.HasValues && len(m.Values) > 0 {
-			t.Fatalf("Decode(%q): Values %v without HasValues", clipQ(line), m.Values)
-		}
-		if m.HasValues {
-			want, aerr := AppendInts(nil, m.Messages)
-			if aerr != nil || !slices.Equal(m.Values, want) {
-				t.Fatalf("Decode(%q): Values %v, AppendInts of Messages %v (%v)", clipQ(line), m.Values, want, aerr)
-			}
-		}
 	}
 
 	want, wantErr := reference(line)
@@ -420,7 +327,7 @@ func sameResult(m Message, err error, want Message, wantErr error) bool {
 	return m.Src == want.Src && m.Dest == want.Dest && m.Type == want.Type &&
 		m.MsgID == want.MsgID && m.HasMsgID == want.HasMsgID &&
 		m.InReplyTo == want.InReplyTo && m.HasInReplyTo == want.HasInReplyTo &&
-		m.HasValues == want.HasValues && slices.Equal(m.Values, want.Values)
+		m.Staged == want.Staged
 }
 
 func fmtMessage(m Message) string {
@@ -438,8 +345,8 @@ func fmtMessage(m Message) string {
 			b.WriteString(" " + name + ":" + quote(clip(*raw[name])))
 		}
 	}
-	if m.HasValues {
-		b.WriteString(" Values:" + clip(AppendInts64(nil, m.Values)))
+	if m.Staged {
+		b.WriteString(" Staged")
 	}
 	b.WriteString("}")
 	return b.String()
@@ -460,13 +367,13 @@ func clipQ(line []byte) string {
 
 // TestReference_Mirrors checks that the reference reads the fields that Decode
 // reads: envelope and body have the same fields, with the same JSON names,
-// as refEnvelope and refBody, and every raw field of Message comes from the
+// as stdEnvelope and stdBody, and every raw field of Message comes from the
 // body field of the same name. A field added to Decode fails here until the
 // reference has it too.
 func TestReference_Mirrors(t *testing.T) {
 	pairs := []struct{ ours, ref reflect.Type }{
-		{reflect.TypeFor[envelope](), reflect.TypeFor[refEnvelope]()},
-		{reflect.TypeFor[body](), reflect.TypeFor[refBody]()},
+		{reflect.TypeFor[envelope](), reflect.TypeFor[stdEnvelope]()},
+		{reflect.TypeFor[body](), reflect.TypeFor[stdBody]()},
 	}
 	for _, p := range pairs {
 		if p.ours.NumField() != p.ref.NumField() {
@@ -481,9 +388,9 @@ func TestReference_Mirrors(t *testing.T) {
 	}
 	var m Message
 	for name := range rawFields(&m) {
-		f, ok := reflect.TypeFor[refBody]().FieldByName(name)
+		f, ok := reflect.TypeFor[stdBody]().FieldByName(name)
 		if !ok || f.Type != reflect.TypeFor[json.RawMessage]() {
-			t.Errorf("Message.%s has no raw twin in refBody", name)
+			t.Errorf("Message.%s has no raw twin in stdBody", name)
 		}
 	}
 }
