@@ -106,7 +106,6 @@ func TestArrayText_MatchesEncoding(t *testing.T) {
 	}
 }
 
-
 // TestArrayText_PiecesStayUntilRelease: a piece handed out keeps its bytes
 // while the segment is encoded again, until Release.
 func TestArrayText_PiecesStayUntilRelease(t *testing.T) {
