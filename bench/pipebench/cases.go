@@ -75,7 +75,7 @@ type SyncConfig struct {
 // RoundTripConfig sizes the roundtrip case; zero fields mean the defaults.
 type RoundTripConfig struct {
 	Trips  int // round trips per block; DefaultTrips
-	SetMax int // most values a process holds: it is restarted after 2·SetMax round trips; DefaultSetMax
+	SetMax int // most values a process holds: the broadcasts cycle through this many; DefaultSetMax
 }
 
 // StartupConfig sizes the startup case; a zero Runs means DefaultStartups.
@@ -328,15 +328,16 @@ func Sync(o Options, c SyncConfig) (*Result, error) {
 }
 
 // roundTripRequests returns the requests of one roundtrip process: init,
-// then 2·setMax requests alternating a broadcast of a new value (0, 1, ...)
-// and a read; and the offset where each request ends in their
-// concatenation, which is also what cat echoes.
-func roundTripRequests(setMax int) (reqs [][]byte, all []byte, ends []int) {
+// then n requests alternating a broadcast and a read, the broadcasts cycling
+// through the values 0..setMax-1 (so that the set, and every read_ok, holds
+// at most setMax values however long the block); and the offset where each
+// request ends in their concatenation, which is also what cat echoes.
+func roundTripRequests(n, setMax int) (reqs [][]byte, all []byte, ends []int) {
 	all = AppendInit(nil, 1)
 	ends = append(ends, len(all))
-	for j := range 2 * setMax {
+	for j := range n {
 		if j%2 == 0 {
-			all = AppendBroadcast(all, int64(j+2), int64(j/2))
+			all = AppendBroadcast(all, int64(j+2), int64(j/2%setMax))
 		} else {
 			all = AppendRead(all, int64(j+2))
 		}
@@ -349,6 +350,13 @@ func roundTripRequests(setMax int) (reqs [][]byte, all []byte, ends []int) {
 	}
 	return reqs, all, ends
 }
+
+// roundTripSettle is how long a roundtrip process runs (answering its
+// warm-up round trips) before the timed ones: long enough for the node to
+// finish compiling its decoders, which it does in the background after its
+// first reply, so that the block measures a node as it runs for the rest of
+// a test.
+const roundTripSettle = 300 * time.Millisecond
 
 // RoundTrip runs the roundtrip case (see the package doc).
 func RoundTrip(o Options, c RoundTripConfig) (*Result, error) {
@@ -363,17 +371,14 @@ func RoundTrip(o Options, c RoundTripConfig) (*Result, error) {
 		return nil, err
 	}
 	res := o.newResult(CaseRoundTrip, map[string]int{"trips": c.Trips, "set_max": c.SetMax, "runs": o.Runs})
-	reqs, all, ends := roundTripRequests(c.SetMax)
+	reqs, all, ends := roundTripRequests(roundTripWarm+c.Trips, c.SetMax)
 	floor := len(o.Binaries)
 	for k := -1; k < o.Runs; k++ {
 		trips := c.Trips
-		if k < 0 {
-			trips = min(c.Trips, len(reqs)-1)
-		}
 		var round []Run
 		for i, b := range o.all() {
 			runtime.GC()
-			run, err := roundTripBlock(b, reqs, all, ends, trips, i == floor, o.Timeout)
+			run, err := roundTripBlock(b, reqs, all, ends, trips, c.SetMax, i == floor, o.Timeout)
 			if err != nil {
 				return nil, fmt.Errorf("roundtrip: %s of %s: %w", roundName("block", k), b.Name, err)
 			}
@@ -391,56 +396,62 @@ func RoundTrip(o Options, c RoundTripConfig) (*Result, error) {
 	res.summarize()
 	res.Notes = append(res.Notes,
 		fmt.Sprintf("a block is %d round trips: write one line, read one line; requests alternate a broadcast of a new value and a read", c.Trips),
-		fmt.Sprintf("every binary is restarted (untimed) after %d round trips, so a read returns at most %d values; %s echoes each request", 2*c.SetMax, c.SetMax, o.Floor.Name),
+		fmt.Sprintf("each block is one process: %d untimed round trips over %v, then the timed ones; broadcasts cycle through %d values, so a read returns at most %d; %s echoes each request",
+			roundTripWarm, roundTripSettle, c.SetMax, c.SetMax, o.Floor.Name),
 		"p50/p90/p99: the median over the blocks of each block's percentile; one untimed warm-up block of each binary")
 	return res, nil
 }
 
-// roundTripBlock runs trips round trips through b, restarting it after
-// each len(reqs)-1, and returns the block's figures. echo says that b is
-// the floor, whose replies must be the requests themselves.
-func roundTripBlock(b Binary, reqs [][]byte, all []byte, ends []int, trips int, echo bool, timeout time.Duration) (Run, error) {
-	per := len(reqs) - 1
+// roundTripWarm is how many untimed round trips a block starts with.
+const roundTripWarm = 100
+
+// roundTripBlock runs one process of b: init, roundTripWarm untimed round
+// trips spread over roundTripSettle, then trips timed ones, and returns the
+// block's figures. echo says that b is the floor, whose replies must be the
+// requests themselves.
+func roundTripBlock(b Binary, reqs [][]byte, all []byte, ends []int, trips, setMax int, echo bool, timeout time.Duration) (Run, error) {
 	lat := make([]time.Duration, 0, trips)
 	var run Run
 	var replies []byte
-	for done := 0; done < trips; {
-		k := min(per, trips-done)
-		p, err := startLines(b, timeout)
-		if err != nil {
-			return run, err
+	p, err := startLines(b, timeout)
+	if err != nil {
+		return run, err
+	}
+	line, err := p.roundTrip(reqs[0])
+	replies = append(replies[:0], line...)
+	k := roundTripWarm + trips
+	j := 1
+	for ; j <= k && err == nil; j++ {
+		if j <= roundTripWarm {
+			time.Sleep(roundTripSettle / roundTripWarm)
 		}
-		line, err := p.roundTrip(reqs[0])
-		replies = append(replies[:0], line...)
-		j := 1
-		for ; j <= k && err == nil; j++ {
-			t0 := time.Now()
-			line, err = p.roundTrip(reqs[j])
+		t0 := time.Now()
+		line, err = p.roundTrip(reqs[j])
+		if j > roundTripWarm {
 			lat = append(lat, time.Since(t0))
-			replies = append(replies, line...)
 		}
-		if err != nil {
-			return run, p.fail(fmt.Errorf("round trip %d: %w", done+j-1, err))
+		replies = append(replies, line...)
+	}
+	if err != nil {
+		return run, p.fail(fmt.Errorf("round trip %d: %w", j-1, err))
+	}
+	if u, ok := procmem.Read(p.pid()); ok {
+		run.PeakRSS, run.PeakFrom = u.HWM, PeakProc
+	}
+	ps, err := p.finish(b.Name)
+	if err != nil {
+		return run, err
+	}
+	run.CPU += ps.UserTime() + ps.SystemTime()
+	run.InBytes += int64(ends[k])
+	run.OutBytes += int64(len(replies))
+	run.OutLines += k + 1
+	if echo {
+		if !bytes.Equal(replies, all[:ends[k]]) {
+			return run, fmt.Errorf("%w: %s did not echo the requests", ErrReply, b.Name)
 		}
-		if u, ok := procmem.Read(p.pid()); ok {
-			run.PeakRSS, run.PeakFrom = max(run.PeakRSS, u.HWM), PeakProc
-		}
-		ps, err := p.finish(b.Name)
-		if err != nil {
-			return run, err
-		}
-		run.CPU += ps.UserTime() + ps.SystemTime()
-		run.InBytes += int64(ends[k])
-		run.OutBytes += int64(len(replies))
-		run.OutLines += k + 1
-		if echo {
-			if !bytes.Equal(replies, all[:ends[k]]) {
-				return run, fmt.Errorf("%w: %s did not echo the requests", ErrReply, b.Name)
-			}
-		} else if err := checkRoundTrips(replies, k); err != nil {
-			return run, err
-		}
-		done += k
+	} else if err := checkRoundTrips(replies, k, setMax); err != nil {
+		return run, err
 	}
 	for _, l := range lat {
 		run.Wall += l

@@ -248,9 +248,15 @@ func TestCheckRoundTrips(t *testing.T) {
 		{"stale read", []string{good[0], good[1], good[2], good[3], strings.Replace(good[4], "[1, 0]", "[0]", 1)}, 4, "1 values, want the 2"},
 		{"wrong reply", []string{good[0], good[2]}, 1, "type \"read_ok\", want \"broadcast_ok\""},
 	}
+	// With a set of at most one value (the broadcasts cycle through 0),
+	// the second read holds [0] again.
+	capped := []string{good[0], good[1], good[2], good[3], strings.Replace(good[4], "[1, 0]", "[0]", 1)}
+	if err := checkRoundTrips([]byte(strings.Join(capped, "")), 4, 1); err != nil {
+		t.Errorf("a capped set: %v", err)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := checkRoundTrips([]byte(strings.Join(tt.lines, "")), tt.trips)
+			err := checkRoundTrips([]byte(strings.Join(tt.lines, "")), tt.trips, 100)
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -262,8 +268,11 @@ func TestCheckRoundTrips(t *testing.T) {
 			}
 		})
 	}
-	reqs, all, ends := roundTripRequests(2)
+	reqs, all, ends := roundTripRequests(4, 100)
 	if len(reqs) != 5 || len(ends) != 5 || ends[4] != len(all) || !strings.Contains(string(reqs[3]), `"type":"broadcast","msg_id":4,"message":1}`) {
-		t.Errorf("roundTripRequests(2) = %q", reqs)
+		t.Errorf("roundTripRequests(4, 100) = %q", reqs)
+	}
+	if reqs, _, _ := roundTripRequests(4, 1); !strings.Contains(string(reqs[3]), `"message":0}`) {
+		t.Errorf("roundTripRequests(4, 1) = %q: the broadcasts must cycle", reqs)
 	}
 }

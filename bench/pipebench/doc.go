@@ -53,10 +53,12 @@
 //
 // roundtrip: one request at a time. The tool writes a line, waits for its
 // reply line, and repeats, M round trips per block (default 2000); blocks
-// alternate between the binaries. Requests alternate between a broadcast of
-// a new value and a read, and a binary is restarted (untimed) after every
-// 2·S round trips so that the set it reads back stays at most S values
-// (default 100) and a read_ok stays a few hundred bytes. Cat echoes each
+// alternate between the binaries, one process a block. Requests alternate
+// between a broadcast and a read; the broadcasts cycle through S values
+// (default 100), so that the set read back stays at most S values and a
+// read_ok a few hundred bytes. A block starts with 100 untimed round trips
+// over 300 ms, so that the process has finished starting (a node compiles
+// its decoders in the background after its first reply). Cat echoes each
 // line, so waiting for one line back is the same round trip through two
 // pipes. Reported: each block's p50, p90 and p99, and for each binary the
 // median over its blocks of each.

@@ -85,7 +85,7 @@ func countFlags(c *config) []countFlag {
 		{"reads", &c.reads.Reads, pipebench.DefaultReads, "reads in the reads case"},
 		{"sync-n", &c.sync.N, pipebench.DefaultSyncN, "values in each of the sync case's two gossip_syncs"},
 		{"trips", &c.trip.Trips, pipebench.DefaultTrips, "round trips per roundtrip block"},
-		{"set-max", &c.trip.SetMax, pipebench.DefaultSetMax, "most values a roundtrip process holds; it is restarted after twice as many round trips"},
+		{"set-max", &c.trip.SetMax, pipebench.DefaultSetMax, "most values a roundtrip process holds: its broadcasts cycle through this many"},
 		{"startups", &c.startup.Runs, pipebench.DefaultStartups, "starts of each binary in the startup case"},
 	}
 }
