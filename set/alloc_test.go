@@ -23,6 +23,9 @@ func TestSet_allocs(t *testing.T) {
 	next := int64(1) // next odd number to add
 	fresh := make([]int64, 8)
 	sparseBuf := make([]int64, len(sparse))
+	rangeBuf := s.AppendRange(nil, 0, 1<<20) // capacity for any range below
+	var st Stage
+	stageVals := []int64{4, 6, 8, 70000, 4, 131072 + 2}
 	tests := []struct {
 		name string
 		fn   func()
@@ -41,6 +44,14 @@ func TestSet_allocs(t *testing.T) {
 			s.Merge(fresh)
 		}},
 		{"Merge 17 present sparse", func() { copy(sparseBuf, sparse); s.Merge(sparseBuf) }},
+		{"AppendRange in a chunk", func() { rangeBuf = s.AppendRange(rangeBuf[:0], 1000, 7000) }},
+		{"AppendRange over chunks", func() { rangeBuf = s.AppendRange(rangeBuf[:0], 60000, 200000) }},
+		{"AppendRange of sparse values", func() { rangeBuf = s.AppendRange(rangeBuf[:0], -1<<45, 1<<45) }},
+		{"Commit small stage present", func() {
+			st.AddValues(stageVals)
+			st.AddRun(10, 20)
+			s.Commit(&st)
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -25,3 +25,25 @@ func ExampleSet() {
 	// [-9223372036854775808 -1 3 7 1099511627776]
 	// [7 1099511627776]
 }
+
+func ExampleSet_Commit() {
+	s := set.New()
+	s.Merge([]int64{1, 2, 3, 1 << 40})
+
+	// A batch as a parser streams it: a long run and values in pieces.
+	var st set.Stage
+	st.AddRun(0, 999_999)
+	st.AddValues([]int64{1 << 40, -5, 1 << 40})
+	st.AddValues([]int64{2_000_000})
+	lo, hi, _ := st.Bounds()
+	fmt.Println(st.Spilled(), st.Len(), lo, hi)
+
+	fmt.Println(s.Commit(&st)) // 1_000_003 staged, 4 of them already in s
+	fmt.Println(s.Len(), st.Len())
+	fmt.Println(s.AppendRange(nil, 999_998, 1<<41))
+	// Output:
+	// true 1000003 -5 1099511627776
+	// 999999
+	// 1000003 0
+	// [999998 999999 2000000 1099511627776]
+}

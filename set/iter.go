@@ -3,109 +3,236 @@ package set
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
-	"sync"
 
-	"github.com/RoaringBitmap/roaring/v2/roaring64"
+	"github.com/RoaringBitmap/roaring/v2"
 )
 
-// maxPooledKeys caps the scratch buffer a sorted read keeps for the next one
-// (1<<24 keys = 128 MiB); a larger one is dropped after use.
-const maxPooledKeys = 1 << 24
-
-// readScratch is the pooled scratch of one sorted read: every shard's keys,
-// drained in shard order, and the iterator that drains them.
-type readScratch struct {
-	keys []uint64
-	it   roaring64.ManyIntIterator64
+// iterScratch is the scratch of a read: roaring iterators (kept here so
+// that initializing them allocates nothing) and a buffer for NextMany.
+type iterScratch struct {
+	many  roaring.ManyIntIterator
+	peek  roaring.IntIterator
+	buf   [1024]uint32
+	words [1 << chunkBits / 64]uint64 // a chunk's dense form
 }
 
-// readPool holds *readScratch. A readScratch is owned by one read at a time
-// and MUST NOT be touched after it is put back.
-var readPool = sync.Pool{New: func() any { return new(readScratch) }}
+// iter returns the plain Set's iteration scratch.
+func (s *Set) iter() *iterScratch {
+	if s.it == nil {
+		s.it = new(iterScratch)
+	}
+	return s.it
+}
 
 // AppendSorted appends every value of the set to dst in ascending order, each
 // once, and returns the extended slice. Reuse the result's memory by passing
-// dst[:0] next time; once dst has the capacity, AppendSorted allocates nothing
-// for the output (the shard scratch comes from a pool).
-//
-// AppendSorted locks one shard at a time while it copies that shard out, so
-// under concurrent writers the result holds, for each shard, exactly the
-// values that shard had at one instant. It never retains dst.
+// dst[:0] next time; once dst has the capacity, AppendSorted allocates
+// nothing. It never retains dst.
 func (s *Set) AppendSorted(dst []int64) []int64 {
-	return s.appendFrom(dst, 0)
+	return s.appendKeys(dst, 0, math.MaxUint64)
 }
 
 // AppendSortedAbove is AppendSorted restricted to the values > min (use it to
-// send a peer only what lies above what it already acknowledged). It still
-// reads every shard in full, so it costs O(Len) whatever min is. Same
-// concurrency and aliasing rules as AppendSorted.
+// send a peer only what lies above what it already acknowledged). It costs
+// O(values above min + their chunks). Same aliasing rules as AppendSorted.
 func (s *Set) AppendSortedAbove(dst []int64, min int64) []int64 {
 	if min == math.MaxInt64 {
 		return dst
 	}
-	return s.appendFrom(dst, key(min)+1)
+	return s.appendKeys(dst, key(min)+1, math.MaxUint64)
 }
 
-// appendFrom appends, ascending, every value whose key is >= from.
-//
-// Each shard is drained (sorted) into one region of the scratch; mergeRuns
-// then interleaves the regions, a whole chunk run or more at a time.
-func (s *Set) appendFrom(dst []int64, from uint64) []int64 {
-	// The set keeps the scratch of its last read (a sync.Pool alone loses it
-	// at every GC, and for a big set that is megabytes per read); readers
-	// that find it taken fall back to the pool.
-	rs := s.read.Swap(nil)
-	if rs == nil {
-		rs = readPool.Get().(*readScratch)
+// AppendRange appends, ascending, every value v of the set with
+// lo <= v <= hi, and returns the extended slice (dst itself when lo > hi).
+// It costs O(values appended + chunks of the set in the range + log of the
+// shards' chunk counts), whatever the set's size: a range inside one chunk
+// is a binary search and a copy (sorted-array chunk), or a count and then
+// a fill (a run), a pass over the chunk's 1024 words, or a seek and a walk
+// (bitmap chunk; see appendIn). Once dst has the capacity it allocates
+// nothing (its scratch is kept in the Set). It never retains dst.
+func (s *Set) AppendRange(dst []int64, lo, hi int64) []int64 {
+	if lo > hi {
+		return dst
 	}
-	keys := slices.Grow(rs.keys[:0], s.Len())
-	var lo, hi [nShards]int
+	return s.appendKeys(dst, key(lo), key(hi))
+}
+
+// appendKeys appends, ascending, the values whose keys lie in [lo, hi]
+// (lo <= hi). It counts them first, grows dst once, then merges the shards'
+// chunk lists: each step picks the shard whose next chunk is smallest, an
+// O(nShards) scan per chunk, which is nothing next to a chunk's values
+// unless chunks hold a value or two each (values spread over the whole
+// int64 range).
+func (s *Set) appendKeys(dst []int64, lo, hi uint64) []int64 {
+	cLo, cHi := lo>>chunkBits, hi>>chunkBits
+	loX, hiX := uint16(lo), uint16(hi)
+	var pos, end [nShards]int
+	total := 0
 	for si := range s.shards {
 		sh := &s.shards[si]
-		sh.mu.Lock()
-		card := int(sh.bm.GetCardinality())
-		start := len(keys)
-		keys = slices.Grow(keys, card)[:start+card]
-		rs.it.Initialize(&sh.bm)
-		got := 0
-		for got < card {
-			m := rs.it.NextMany(keys[start+got:])
-			if m == 0 {
-				break
+		p, e := searchGE(sh.keys, 0, cLo), len(sh.keys)
+		if cHi < math.MaxUint64>>chunkBits {
+			e = searchGE(sh.keys, p, cHi+1)
+		}
+		pos[si], end[si] = p, e
+		for i := p; i < e; i++ {
+			c, ch := sh.keys[i], &sh.cs[i]
+			if c == cLo || c == cHi {
+				total += ch.countIn(c, bound(c, cLo, loX, 0), bound(c, cHi, hiX, lowMask))
+			} else {
+				total += ch.card()
 			}
-			got += m
 		}
-		sh.mu.Unlock()
-		keys = keys[:start+got]
-		lo[si] = searchGE(keys, start, from)
-		hi[si] = len(keys)
 	}
-	rs.it = roaring64.ManyIntIterator64{} // drop the reference to the bitmap
-
-	total := 0
-	for si := range nShards {
-		total += hi[si] - lo[si]
+	if total == 0 {
+		return dst
 	}
-	base := len(dst)
-	dst = slices.Grow(dst, total)[:base+total]
-	out := dst[base:]
-	o := 0
-	mergeRuns(keys, &lo, &hi, func(i, j int) {
-		d := out[o : o+j-i]
-		for k, x := range keys[i:j] {
-			d[k] = val(x)
+	dst = slices.Grow(dst, total)
+	it := s.iter()
+	for {
+		best, bestC := -1, uint64(0)
+		for si := range nShards {
+			if p := pos[si]; p < end[si] {
+				if c := s.shards[si].keys[p]; best < 0 || c < bestC {
+					best, bestC = si, c
+				}
+			}
 		}
-		o += j - i
-	})
+		if best < 0 {
+			return dst
+		}
+		ch := &s.shards[best].cs[pos[best]]
+		pos[best]++
+		dst = ch.appendIn(dst, bestC, bound(bestC, cLo, loX, 0), bound(bestC, cHi, hiX, lowMask), it)
+	}
+}
 
-	if cap(keys) <= maxPooledKeys {
-		rs.keys = keys[:0]
+// bound returns x for the chunk c == edge (where a range starts or ends)
+// and whole for any other chunk.
+func bound(c, edge uint64, x, whole uint16) uint16 {
+	if c == edge {
+		return x
+	}
+	return whole
+}
+
+// arrIn returns the index range of positions lo..hi in the array a.
+func arrIn(a []uint16, lo, hi uint16) (int, int) {
+	i0, i1 := 0, len(a)
+	if lo > 0 {
+		i0 = searchGE(a, 0, lo)
+	}
+	if hi < lowMask {
+		i1 = searchGE(a, i0, hi+1)
+	}
+	return i0, i1
+}
+
+// countIn returns how many positions lo..hi (inclusive) ch, chunk c, holds.
+func (ch *chunk) countIn(c uint64, lo, hi uint16) int {
+	if ch.bm == nil {
+		i0, i1 := arrIn(ch.arr, lo, hi)
+		return i1 - i0
+	}
+	if lo == 0 && hi == lowMask {
+		return int(ch.bm.GetCardinality())
+	}
+	return int(ch.bm.CardinalityInRange(uint64(r32(lo)), uint64(r32(hi))+1))
+}
+
+// denseMin: a part of a bitmap chunk with at least this many values is
+// read through the chunk's dense form (about 0.5 µs for the chunk, then
+// about 1 ns a value); a smaller one with roaring's iterator (a seek, then
+// about 5-10 ns a value).
+const denseMin = 128
+
+// appendIn appends the values at positions lo..hi of ch, chunk c, to dst
+// (appendKeys gives it the capacity). A bitmap chunk's range that holds
+// every position (a run) is written directly; otherwise a whole chunk is
+// drained with NextMany, a large part of one read from its 1024 words, a
+// small one with a seek and a walk.
+func (ch *chunk) appendIn(dst []int64, c uint64, lo, hi uint16, it *iterScratch) []int64 {
+	b := base(c)
+	if ch.bm == nil {
+		i0, i1 := arrIn(ch.arr, lo, hi)
+		src := ch.arr[i0:i1]
+		k := len(dst)
+		dst = slices.Grow(dst, len(src))[:k+len(src)]
+		out := dst[k:]
+		for i, x := range src {
+			out[i] = b + int64(x)
+		}
+		return dst
+	}
+	bm := ch.bm
+	whole := lo == 0 && hi == lowMask
+	first, end := uint64(r32(lo)), uint64(r32(hi))+1
+	var n int
+	if whole {
+		n = int(bm.GetCardinality())
 	} else {
-		rs.keys = nil
+		n = int(bm.CardinalityInRange(first, end))
 	}
-	if !s.read.CompareAndSwap(nil, rs) {
-		readPool.Put(rs)
+	switch {
+	case n == int(hi-lo)+1: // a run
+		k := len(dst)
+		dst = slices.Grow(dst, n)[:k+n]
+		start := b + int64(lo)
+		for i := range dst[k:] {
+			dst[k+i] = start + int64(i)
+		}
+		return dst
+	case whole:
+		it.many.Initialize(bm)
+		for {
+			m := it.many.NextMany(it.buf[:])
+			if m == 0 {
+				return dst
+			}
+			for _, x := range it.buf[:m] {
+				dst = append(dst, b+int64(x))
+			}
+		}
+	case n >= denseMin:
+		clear(it.words[:])
+		bm.WriteDenseTo(it.words[:])
+		return appendBits(dst, &it.words, lo, hi, b)
+	default:
+		it.peek.Initialize(bm)
+		it.peek.AdvanceIfNeeded(uint32(first))
+		for range n {
+			dst = append(dst, b+int64(it.peek.Next()))
+		}
+		return dst
+	}
+}
+
+// appendBits appends b + x for every bit x set in words with lo <= x <= hi.
+func appendBits(dst []int64, words *[1 << chunkBits / 64]uint64, lo, hi uint16, b int64) []int64 {
+	wLo, wHi := int(lo)/64, int(hi)/64
+	for w := wLo; w <= wHi; w++ {
+		x := words[w]
+		if w == wLo {
+			x &= ^uint64(0) << (lo % 64)
+		}
+		if w == wHi {
+			x &= ^uint64(0) >> (63 - hi%64)
+		}
+		at := b + int64(w*64)
+		for x != 0 {
+			dst = append(dst, at+int64(bits.TrailingZeros64(x)))
+			x &= x - 1
+		}
+	}
+	return dst
+}
+
+// appendShard appends the values of sh, ascending.
+func (sh *shard) appendShard(dst []int64, it *iterScratch) []int64 {
+	for i, c := range sh.keys {
+		dst = sh.cs[i].appendIn(dst, c, 0, lowMask, it)
 	}
 	return dst
 }

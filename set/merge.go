@@ -5,43 +5,18 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
-
-	"github.com/RoaringBitmap/roaring/v2/roaring64"
 )
 
-// Tuning knobs. They were measured on a 2-vCPU AMD EPYC VM (noisy, so take
-// the figures as rough) with BenchmarkMerge and one-off experiments that
-// merged 256 chunks of L values each with every strategy:
-//   - one run of L consecutive values: AddRange costs about 24 ns/value at
-//     L=16 against 39 for CheckedAdd, and 0.1-3 ns/value from L=128 on;
-//   - L scattered values: AddMany beats CheckedAdd from L=64 on (13-17
-//     against 16-40 ns/value, more when the values are already present) and
-//     loses below 32, where its fixed cost (the probe, an allocation) shows;
-//   - the parallel path made 1M-value unsorted sparse batches 1.1-1.5x
-//     faster on 2 vCPUs (the spread is the VM's noise) and did not change
-//     sorted dense ones, whose merge is mostly AddRange calls.
 const (
 	// tinyBatch: below this many values Merge adds them one by one (after
-	// an insertion sort when they are out of order: vals comes back sorted).
+	// a sort when they are out of order: vals comes back sorted).
 	tinyBatch = 16
-	// parallelMin: from this many values on Merge splits the batch by shard
-	// and merges the shards on up to GOMAXPROCS goroutines.
+	// parallelMin: from this many values on, Merge and Commit run the
+	// shards on up to GOMAXPROCS goroutines. On a shared 2-vCPU VM
+	// (BenchmarkMerge/1M, -cpu 1,2) it made unsorted sparse batches
+	// 1.05-1.5x faster (noisy) and sorted dense ones no faster: they are a
+	// range per chunk.
 	parallelMin = 1 << 16
-	// segSmall: a chunk's part of the batch shorter than this is added with
-	// CheckedAdd, one value at a time.
-	segSmall = 16
-	// minAvgRun and maxRuns: a chunk's part made of at most maxRuns runs of
-	// consecutive values, averaging at least minAvgRun values, is added with
-	// one AddRange per run.
-	minAvgRun = 16
-	maxRuns   = 64
-	// bulkMin: any other chunk part of at least bulkMin values is added with
-	// one AddMany call (which is much faster per value than CheckedAdd).
-	bulkMin = 64
-	// presentCheckMin: from this many values on, addManyLocked checks
-	// whether a chunk's values are all present before calling AddMany.
-	presentCheckMin = 256
 )
 
 // Merge adds every value of vals and returns how many distinct values were
@@ -53,10 +28,15 @@ const (
 // MUST NOT read or write vals while Merge runs.
 //
 // Batches shorter than 16 values take no allocation in steady state. Batches
-// of at least 64Ki values run on up to runtime.GOMAXPROCS(0) goroutines, one
-// shard at a time per goroutine. Merge locks one shard at a time, so other
-// goroutines may observe part of the batch before Merge returns.
+// of at least 64Ki values run on up to runtime.GOMAXPROCS(0) goroutines,
+// each of which owns whole shards; Merge waits for them.
 func (s *Set) Merge(vals []int64) int {
+	return s.merge(vals, true)
+}
+
+// merge is Merge; without restore, a large unsorted vals is left in any
+// order (its values are scratch to a caller that drops them next).
+func (s *Set) merge(vals []int64, restore bool) int {
 	sorted, distinct := checkSorted(vals)
 	if len(vals) < tinyBatch {
 		if !sorted {
@@ -66,14 +46,15 @@ func (s *Set) Merge(vals []int64) int {
 	}
 	if len(vals) >= parallelMin {
 		if w := min(runtime.GOMAXPROCS(0), nShards); w > 1 {
-			return s.mergeParallel(vals, sorted, distinct, w)
+			return s.mergeParallel(vals, sorted, distinct, restore, w)
 		}
 	}
 	if !sorted {
-		sortValues(vals)
-		distinct = false
+		s.sortValues(vals)
 	}
-	return s.mergeSorted(vals, distinct)
+	added := s.mergeSorted(vals, distinct)
+	s.settle()
+	return added
 }
 
 // mergeTiny adds a short batch value by value.
@@ -112,241 +93,164 @@ func searchChunk(vals []int64, i int, target uint64) int {
 	return searchGE(vals, i, val(target<<chunkBits))
 }
 
-// mergeSorted merges sorted vals on the caller's goroutine, chunk by chunk,
-// taking each chunk's shard lock in turn.
+// mergeSorted merges sorted vals chunk by chunk, visiting each chunk's
+// shard in turn; distinct promises that vals has no duplicates. The caller
+// settles.
 func (s *Set) mergeSorted(vals []int64, distinct bool) int {
 	added := 0
 	for i := 0; i < len(vals); {
 		c := chunkOf(vals[i])
 		j := searchChunk(vals, i+1, c+1)
-		added += s.mergeSegment(int(c&shardMask), vals[i:j], distinct)
+		sh := &s.shards[c&shardMask]
+		s.acquire(sh)
+		added += sh.mergeSegment(c, vals[i:j], distinct)
+		s.release(sh)
 		i = j
 	}
 	return added
 }
 
-// mergeSegment locks shard si, merges seg (sorted values of one chunk of that
-// shard) and keeps the counter in step.
-func (s *Set) mergeSegment(si int, seg []int64, distinct bool) int {
-	sh := &s.shards[si]
-	sh.mu.Lock()
-	added := sh.mergeSegmentLocked(seg, distinct)
-	if added > 0 {
-		s.n.Add(int64(added))
+// mergeSegment adds seg, the sorted values of chunk c, to sh and returns
+// how many were new; distinct promises that seg has no duplicates. A
+// segment of consecutive values (the Maelstrom workload) is one range:
+// O(1) for a bitmap chunk, whatever its length; any other is converted to
+// positions first.
+func (sh *shard) mergeSegment(c uint64, seg []int64, distinct bool) int {
+	if n := len(seg); distinct && n > 1 && seg[n-1]-seg[0] == int64(n-1) {
+		return sh.addRun(c, uint16(seg[0]), uint16(seg[n-1]))
 	}
-	sh.mu.Unlock()
-	return added
+	return sh.mergeChunk(c, sh.lowsOf(seg))
 }
 
-// mergeShardSorted merges the parts of sorted vals that belong to shard si,
-// skipping the other shards' chunks with a gallop.
-func (s *Set) mergeShardSorted(si int, vals []int64, distinct bool) int {
-	added := 0
-	for i := 0; i < len(vals); {
-		c := chunkOf(vals[i])
-		if int(c&shardMask) != si {
-			// The next chunk of shard si is c + ((si - c) mod nShards).
-			i = searchChunk(vals, i+1, c+((uint64(si)-c)&shardMask))
-			continue
-		}
-		j := searchChunk(vals, i+1, c+1)
-		added += s.mergeSegment(si, vals[i:j], distinct)
-		i = j
-	}
-	return added
-}
-
-// mergeParallel merges a large batch with w goroutines (the caller's
-// included). Each goroutine claims whole shards, so no two of them contend
-// for a shard lock.
-//
-// A sorted batch is shared read-only and each goroutine gallops over the
-// other shards' chunks. An unsorted one is first scattered by shard into a
-// pooled scratch buffer; the goroutine that claims a shard radix-sorts that
-// shard's group in place (with the same range of vals as its scratch) and
-// merges it; finally the sorted groups are merged back into vals, run by run.
-func (s *Set) mergeParallel(vals []int64, sorted, distinct bool, w int) int {
-	var bounds [nShards + 1]int
-	var groups []int64
-	if !sorted {
-		p := getScratch(len(vals))
-		defer putScratch(p)
-		groups = *p
-		bounds = partitionByShard(groups, vals)
-	}
-	var next, total atomic.Int64
-	work := func() {
-		for {
-			si := int(next.Add(1) - 1)
-			if si >= nShards {
-				return
+// fanOut runs do(si) for every shard on w goroutines (the caller's
+// included): goroutine g takes the shards g, g+w, g+2w, ..., so no two
+// touch one shard and none needs a lock or an atomic counter. In a plain Set
+// each shard's created chunks are inserted by the goroutine that owns it.
+// It returns the sum of the results, added up after the wait.
+func (s *Set) fanOut(w int, do func(si int) int) int {
+	var added [nShards]int
+	work := func(g int) {
+		for si := g; si < nShards; si += w {
+			added[si] = do(si)
+			if !s.shared {
+				s.shards[si].flushAdds()
 			}
-			var added int
-			if sorted {
-				added = s.mergeShardSorted(si, vals, distinct)
-			} else {
-				lo, hi := bounds[si], bounds[si+1]
-				sortWith(groups[lo:hi], vals[lo:hi])
-				added = s.mergeSorted(groups[lo:hi], false)
-			}
-			total.Add(int64(added))
 		}
 	}
 	var wg sync.WaitGroup
-	for range w - 1 {
-		wg.Go(work)
+	for g := 1; g < w; g++ {
+		wg.Go(func() { work(g) })
 	}
-	work()
+	work(0)
 	wg.Wait()
-	if !sorted {
-		var lo, hi [nShards]int
-		copy(lo[:], bounds[:nShards])
-		copy(hi[:], bounds[1:])
-		o := 0
-		mergeRuns(groups, &lo, &hi, func(from, to int) {
-			o += copy(vals[o:], groups[from:to])
+	total := 0
+	for _, n := range added {
+		total += n
+	}
+	return total
+}
+
+// mergeParallel merges a large batch on w goroutines (see fanOut).
+//
+// An unsorted batch is first scattered by shard into scratch, and the
+// goroutine that owns a shard radix-sorts that shard's group (with the same
+// range of vals as its scratch) and merges it; finally, with restore, vals
+// is made sorted again: by merging the groups back, a chunk or more at a
+// time, or, when the batch has nearly as many chunks as values (values over
+// the whole int64 range), by radix-sorting vals, a few passes instead of a
+// 16-way choice per value.
+//
+// A sorted batch is cut into chunk segments first (one gallop per chunk),
+// and the segments are grouped by shard, so each goroutine visits only its
+// own chunks.
+func (s *Set) mergeParallel(vals []int64, sorted, distinct, restore bool, w int) int {
+	if sorted {
+		segs := s.segmentsByShard(vals)
+		return s.fanOut(w, func(si int) int {
+			added := 0
+			sh := &s.shards[si]
+			for _, k := range segs.order[segs.off[si]:segs.off[si+1]] {
+				from, to := segs.starts[k], segs.starts[k+1]
+				s.acquire(sh)
+				added += sh.mergeSegment(chunkOf(vals[from]), vals[from:to], distinct)
+				s.release(sh)
+			}
+			return added
 		})
 	}
-	return int(total.Load())
-}
-
-// mergeSegmentLocked adds seg, the sorted values of one chunk of sh, and
-// returns how many distinct values were new. distinct promises that seg has
-// no duplicates. The caller holds sh.mu.
-func (sh *shard) mergeSegmentLocked(seg []int64, distinct bool) int {
-	n := len(seg)
-	if n < segSmall {
-		return sh.checkedAddLocked(seg)
-	}
-	runs := 1
-	if !distinct || seg[n-1]-seg[0] != int64(n-1) {
-		runs = countRuns(seg)
-	}
-	switch {
-	case runs <= maxRuns && runs*minAvgRun <= n:
-		return sh.addRunsLocked(seg, runs)
-	case n >= bulkMin:
-		return sh.addManyLocked(seg)
-	default:
-		return sh.checkedAddLocked(seg)
-	}
-}
-
-// addRunsLocked adds seg, sorted values of one chunk made of the given number
-// of runs of consecutive values, with one AddRange per run. The caller holds
-// sh.mu.
-func (sh *shard) addRunsLocked(seg []int64, runs int) int {
-	first, last := key(seg[0]), key(seg[len(seg)-1])
-	probe := sh.rangeProbeLocked(first, last)
-	before := int(sh.bm.AndCardinality(probe))
-	if runs == 1 { // distinct consecutive values: all of the range
-		if before < len(seg) { // else all present: adding would only allocate
-			addRange(&sh.bm, first, last)
+	p := s.getScratch(len(vals))
+	defer s.putScratch(p)
+	groups := *p
+	bounds := partitionByShard(groups, vals)
+	var chunks [nShards]int
+	added := s.fanOut(w, func(si int) int {
+		g := groups[bounds[si]:bounds[si+1]]
+		sortWith(g, vals[bounds[si]:bounds[si+1]])
+		for k := 1; k < len(g); k++ {
+			if g[k]>>chunkBits != g[k-1]>>chunkBits {
+				chunks[si]++
+			}
 		}
-		return len(seg) - before
+		return s.mergeSorted(g, false)
+	})
+	if !restore {
+		return added
 	}
-	start := 0
-	for k := 1; k < len(seg); k++ {
-		if seg[k] != seg[k-1]+1 {
-			addRange(&sh.bm, key(seg[start]), key(seg[k-1]))
-			start = k
-		}
+	total := 0
+	for _, n := range chunks {
+		total += n
 	}
-	addRange(&sh.bm, key(seg[start]), last)
-	return int(sh.bm.AndCardinality(probe)) - before
-}
-
-// addManyLocked adds seg, sorted values of one chunk, with one AddMany call
-// and counts the new ones as the range's cardinality after minus before.
-//
-// When seg is long and the shard already holds at least len(seg) keys in
-// seg's range (the batch may well be old news, as in gossip), it first loads
-// the probe with seg itself and intersects: if every value is present it
-// skips AddMany, which costs 20-40 ns per present value (measured: 30-40%
-// faster on chunks of 1024+ present values, no change when some are new).
-// The caller holds sh.mu.
-func (sh *shard) addManyLocked(seg []int64) int {
-	probe := sh.rangeProbeLocked(key(seg[0]), key(seg[len(seg)-1]))
-	before := int(sh.bm.AndCardinality(probe))
-	buf := slices.Grow(sh.buf[:0], len(seg))[:len(seg)]
-	for k, v := range seg {
-		buf[k] = key(v)
+	if total > len(vals)/8 { // stretches of a few values: sort instead
+		copy(vals, groups) // vals was scratch: it may hold anything
+		sortWith(vals, groups)
+		return added
 	}
-	sh.buf = buf[:0]
-	if len(seg) >= presentCheckMin && before >= len(seg) {
-		sh.probe.Clear()
-		sh.probe.AddMany(buf) // sorted: appends, cheap
-		distinct := int(sh.probe.GetCardinality())
-		present := sh.probeCardLocked()
-		if present < distinct {
-			sh.bm.AddMany(buf)
-		}
-		return distinct - present
-	}
-	sh.bm.AddMany(buf)
-	return int(sh.bm.AndCardinality(probe)) - before
-}
-
-// checkedAddLocked adds vals one by one. The caller holds sh.mu.
-func (sh *shard) checkedAddLocked(vals []int64) int {
-	added := 0
-	for _, v := range vals {
-		if sh.bm.CheckedAdd(key(v)) {
-			added++
-		}
-	}
+	var lo, hi [nShards]int
+	copy(lo[:], bounds[:nShards])
+	copy(hi[:], bounds[1:])
+	o := 0
+	mergeRuns(groups, &lo, &hi, func(from, to int) {
+		o += copy(vals[o:], groups[from:to])
+	})
 	return added
 }
 
-// rangeProbeLocked returns a bitmap that holds exactly the keys [first,
-// last], for counting bm's keys in that range with AndCardinality (both levels
-// of roaring's intersection gallop, so that is O(log containers) plus the work
-// inside the one container). A range that covers a whole chunk, as the inner
-// chunks of a big batch do, gets the shard's cached whole-chunk probe, rebuilt
-// only when the chunk changes; so merging the same big batch again allocates
-// nothing per chunk. Other ranges are loaded into the scratch probe, which
-// the next call overwrites. The caller holds sh.mu.
-func (sh *shard) rangeProbeLocked(first, last uint64) *roaring64.Bitmap {
-	c := first >> chunkBits
-	if first&(1<<chunkBits-1) == 0 && last == first|(1<<chunkBits-1) {
-		if !sh.chunkProbeSet || sh.chunkProbeKey != c {
-			sh.chunkProbe.Clear()
-			addRange(&sh.chunkProbe, first, last)
-			sh.chunkProbeKey, sh.chunkProbeSet = c, true
-		}
-		return &sh.chunkProbe
-	}
-	sh.probe.Clear()
-	addRange(&sh.probe, first, last)
-	return &sh.probe
+// segments is a sorted batch cut into chunk segments: segment k is
+// vals[starts[k]:starts[k+1]], and order[off[si]:off[si+1]] lists the
+// segments of shard si, ascending.
+type segments struct {
+	starts []int
+	order  []int
+	off    [nShards + 1]int
 }
 
-// probeCardLocked returns how many of the scratch probe's keys bm holds. Both
-// levels of roaring's intersection gallop, so this is O(log containers) plus
-// the work inside the one container. The caller holds sh.mu.
-func (sh *shard) probeCardLocked() int {
-	return int(sh.bm.AndCardinality(&sh.probe))
-}
-
-// addRange adds the keys [first, last] to bm, last included (roaring's
-// half-open AddRange cannot reach math.MaxUint64).
-func addRange(bm *roaring64.Bitmap, first, last uint64) {
-	if last == math.MaxUint64 {
-		bm.AddRange(first, last)
-		bm.Add(last)
-		return
+// segmentsByShard cuts sorted vals into chunk segments, grouped by shard,
+// in the Set's scratch (a Shared set allocates).
+func (s *Set) segmentsByShard(vals []int64) *segments {
+	segs := &s.segs
+	if s.shared {
+		segs = new(segments)
 	}
-	bm.AddRange(first, last+1)
-}
-
-// countRuns returns the number of maximal runs of consecutive values in
-// sorted seg; a duplicate starts a new run.
-func countRuns(seg []int64) int {
-	runs := 1
-	for k := 1; k < len(seg); k++ {
-		if seg[k] != seg[k-1]+1 {
-			runs++
-		}
+	starts := segs.starts[:0]
+	var count [nShards]int
+	for i := 0; i < len(vals); {
+		c := chunkOf(vals[i])
+		starts = append(starts, i)
+		count[c&shardMask]++
+		i = searchChunk(vals, i+1, c+1)
 	}
-	return runs
+	starts = append(starts, len(vals))
+	segs.off[0] = 0
+	for si := range nShards {
+		segs.off[si+1] = segs.off[si] + count[si]
+	}
+	next := segs.off
+	order := slices.Grow(segs.order[:0], len(starts)-1)[:len(starts)-1]
+	for k, from := range starts[:len(starts)-1] {
+		si := shardOf(vals[from])
+		order[next[si]] = k
+		next[si]++
+	}
+	segs.starts, segs.order = starts, order
+	return segs
 }

@@ -56,6 +56,7 @@ func TestSet_MergeNew(t *testing.T) {
 				t.Fatalf("round %d: Len %d, want %d", round, s.Len(), len(ref))
 			}
 		}
+		checkInvariants(t, s)
 		all := s.AppendSorted(nil)
 		if len(all) != len(ref) {
 			t.Fatalf("round %d: %d values, want %d", round, len(all), len(ref))

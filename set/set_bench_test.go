@@ -103,14 +103,15 @@ func BenchmarkAppendSorted(b *testing.B) {
 	}
 }
 
-// BenchmarkMergeParallel merges 1000-value sorted batches from every
-// RunParallel goroutine at once: into disjoint ranges (every value new, the
-// set keeps growing) or into one shared 1M range (mostly already present).
+// BenchmarkMergeParallel merges 1000-value sorted batches into a Shared set
+// from every RunParallel goroutine at once: into disjoint ranges (every
+// value new, the set keeps growing) or into one shared 1M range (mostly
+// already present).
 func BenchmarkMergeParallel(b *testing.B) {
 	const batch = 1000
 	for _, mode := range []string{"disjoint", "overlap"} {
 		b.Run(mode, func(b *testing.B) {
-			s := New()
+			s := NewShared()
 			if mode == "overlap" {
 				s.Merge(seq(0, 1_000_000))
 			}
@@ -144,19 +145,30 @@ func BenchmarkMergeParallel(b *testing.B) {
 	}
 }
 
+// BenchmarkAdd adds values one by one to a plain Set and, as its twin, to a
+// Shared set from one goroutine (the lock's uncontended cost), each into an
+// empty set or one that already holds them.
 func BenchmarkAdd(b *testing.B) {
-	for _, present := range []bool{false, true} {
-		b.Run("present="+strconv.FormatBool(present), func(b *testing.B) {
-			s := New()
-			if present {
-				s.Merge(seq(0, 1<<20))
-			}
-			v := int64(0)
-			b.ReportAllocs()
-			for b.Loop() {
-				s.Add(v)
-				v = (v + 1) & (1<<20 - 1)
-			}
-		})
+	type adder interface{ Add(int64) bool }
+	for _, impl := range []string{"Set", "Shared"} {
+		for _, present := range []bool{false, true} {
+			b.Run(impl+"/present="+strconv.FormatBool(present), func(b *testing.B) {
+				var s adder = New()
+				if impl == "Shared" {
+					s = NewShared()
+				}
+				if present {
+					for v := range int64(1 << 20) {
+						s.Add(v)
+					}
+				}
+				v := int64(0)
+				b.ReportAllocs()
+				for b.Loop() {
+					s.Add(v)
+					v = (v + 1) & (1<<20 - 1)
+				}
+			})
+		}
 	}
 }

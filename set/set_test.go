@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"sync"
 	"testing"
 )
 
@@ -142,6 +141,17 @@ func runs(from int64, nRuns, runLen int, stride int64) []int64 {
 	return out
 }
 
+// oneShardShort returns n random values over the whole int64 range, none
+// of them in shard 5 but 10, so that the parallel merge sorts one group of
+// 10 values beside groups of thousands.
+func oneShardShort(r *rand.Rand, n int) []int64 {
+	out := slices.DeleteFunc(randWide(r, n), func(v int64) bool { return shardOf(v) == 5 })
+	for k := range 10 {
+		out = append(out, val((5|uint64(k)<<8)<<chunkBits))
+	}
+	return shuffled(r, out)
+}
+
 func shuffled(r *rand.Rand, vals []int64) []int64 {
 	out := slices.Clone(vals)
 	r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
@@ -175,6 +185,7 @@ func TestSet_Merge(t *testing.T) {
 		{"false run with duplicates", [][]int64{{0, 1, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}}},
 		{"unsorted sparse", [][]int64{randIn(r, 5000, -1<<40, 1<<41), randIn(r, 5000, -1<<40, 1<<41)}},
 		{"unsorted wide", [][]int64{randWide(r, 20000), randWide(r, 20000)}},
+		{"unsorted wide, parallel, one shard short", [][]int64{oneShardShort(r, 100_000)}},
 		{"unsorted dense", [][]int64{shuffled(r, seq(-30000, 60000))}},
 		{"sparse within chunks", [][]int64{randIn(r, 30000, 0, 64*30000), randIn(r, 30000, 0, 64*30000)}},
 		{"dense runs across chunks", [][]int64{runs(-1<<20, 400, 100, 4096), runs(-1<<20+50, 400, 100, 4096)}},
@@ -196,6 +207,7 @@ func TestSet_Merge(t *testing.T) {
 			for _, b := range tt.batches {
 				mergeChecked(t, s, m, b)
 				checkEqual(t, s, m)
+				checkInvariants(t, s)
 			}
 			// Merging everything again adds nothing.
 			for _, b := range tt.batches {
@@ -294,6 +306,7 @@ func TestSet_randomOps(t *testing.T) {
 				}
 				if op%50 == 0 {
 					checkEqual(t, s, m)
+					checkInvariants(t, s)
 				}
 			}
 			checkEqual(t, s, m)
@@ -372,61 +385,6 @@ func TestSet_AppendSortedAbove(t *testing.T) {
 	}
 }
 
-func TestSet_concurrent(t *testing.T) {
-	const workers = 6
-	s := New()
-	batches := make([][][]int64, workers)
-	m := model{}
-	for w := range workers {
-		r := rand.New(rand.NewPCG(uint64(w), 11))
-		base := int64(w) * 50_000 // overlapping ranges across workers
-		batches[w] = [][]int64{
-			seq(base, 100_000),
-			shuffled(r, seq(-base, 70_000)), // parallel path on 2+ CPUs
-			randIn(r, 2000, -1<<40, 1<<41),
-			randWide(r, 500),
-			{base, base + 1, -base},
-		}
-		for _, b := range batches[w] {
-			m.merge(b)
-		}
-	}
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			var buf []int64
-			for i, b := range batches[w] {
-				s.Merge(slices.Clone(b))
-				s.Add(b[0] + 3)
-				buf = s.AppendSorted(buf[:0])
-				if !slices.IsSorted(buf) {
-					t.Errorf("worker %d batch %d: AppendSorted not sorted", w, i)
-				}
-				for k := 1; k < len(buf); k++ {
-					if buf[k] == buf[k-1] {
-						t.Errorf("worker %d: duplicate %d in AppendSorted", w, buf[k])
-						break
-					}
-				}
-				if s.Len() < len(b)/2 {
-					t.Errorf("worker %d: Len %d too small", w, s.Len())
-				}
-				s.Contains(b[len(b)/2])
-			}
-		})
-	}
-	wg.Wait()
-	for w := range workers {
-		for _, b := range batches[w] {
-			m[b[0]+3] = struct{}{}
-		}
-	}
-	checkEqual(t, s, m)
-	if n := len(s.AppendSorted(nil)); n != s.Len() {
-		t.Fatalf("Len() = %d, len(AppendSorted) = %d", s.Len(), n)
-	}
-}
-
 func TestPartitionByShard(t *testing.T) {
 	r := rand.New(rand.NewPCG(12, 13))
 	for _, n := range []int{0, 1, 17, 1000, 100_000} {
@@ -473,7 +431,7 @@ func TestSortValues(t *testing.T) {
 			want := slices.Clone(tt.vals)
 			slices.Sort(want)
 			got := slices.Clone(tt.vals)
-			sortValues(got)
+			new(Set).sortValues(got)
 			if !slices.Equal(got, want) {
 				t.Fatalf("sortValues: mismatch at %d", firstDiff(got, want))
 			}

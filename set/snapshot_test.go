@@ -2,10 +2,14 @@ package set
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2/roaring64"
 )
 
 func TestSnapshotRoundTrip(t *testing.T) {
@@ -62,5 +66,56 @@ func TestSnapshotRejectsGarbage(t *testing.T) {
 	swapped = append(swapped, data[head+8+size+len(empty):]...)
 	if _, err := New().ReadFrom(bytes.NewReader(swapped)); !errors.Is(err, ErrSnapshot) {
 		t.Errorf("a key in the wrong shard: %v, want ErrSnapshot", err)
+	}
+}
+
+// TestSnapshotFormat writes a set with every kind of chunk (arrays,
+// bitmaps, runs, over many 32-bit buckets and both signs) and reads each
+// shard back with roaring64 itself: the bytes must be valid portable
+// bitmaps holding exactly the shard's keys. Then it reads the snapshot into
+// a set.
+func TestSnapshotFormat(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 42))
+	s := New()
+	s.Merge(append(append(randIn(r, 50_000, -1<<24, 1<<25), randWide(r, 3000)...), extremes...))
+	s.Merge(runs(1<<33, 40_000, 3, 5)) // bitmaps
+	var st Stage
+	st.AddRun(-1<<21, 1<<21) // runs
+	st.AddRun(math.MaxInt64-1<<17, math.MaxInt64)
+	s.Commit(&st)
+	all := s.AppendSorted(nil)
+
+	var buf bytes.Buffer
+	if _, err := s.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()[len(snapshotMagic):]
+	for si := range nShards {
+		size := binary.LittleEndian.Uint64(data)
+		var bm roaring64.Bitmap
+		if _, err := bm.ReadFrom(bytes.NewReader(data[8 : 8+size])); err != nil {
+			t.Fatalf("shard %d: %v", si, err)
+		}
+		if err := bm.Validate(); err != nil {
+			t.Fatalf("shard %d: %v", si, err)
+		}
+		want := roaring64.New()
+		for _, v := range all {
+			if shardOf(v) == si {
+				want.Add(key(v))
+			}
+		}
+		if !bm.Equals(want) {
+			t.Fatalf("shard %d: %d keys, want %d", si, bm.GetCardinality(), want.GetCardinality())
+		}
+		data = data[8+size:]
+	}
+	r2 := New()
+	if _, err := r2.ReadFrom(bytes.NewReader(buf.Bytes())); err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, r2)
+	if got := r2.AppendSorted(nil); !slices.Equal(got, all) {
+		t.Fatalf("read back %d values, want %d", len(got), len(all))
 	}
 }

@@ -10,20 +10,27 @@ const (
 	// radixMin: shorter slices are sorted with slices.Sort (pdqsort), which
 	// needs no scratch; from here on the radix sort is faster.
 	radixMin = 256
-	// maxPooledScratch caps the scratch buffer kept for the next unsorted
+	// maxPooledScratch caps the sort scratch kept for the next unsorted
 	// batch (1<<24 values = 128 MiB); a larger one is dropped after use.
 	maxPooledScratch = 1 << 24
 )
 
-// scratchPool holds *[]int64 buffers for sorting. A buffer is owned by one
-// Merge at a time and MUST NOT be touched after it is put back.
+// scratchPool holds *[]int64 sort buffers for Shared sets (a plain Set
+// keeps its own). A buffer is owned by one Merge at a time and MUST NOT be
+// touched after it is put back.
 var scratchPool sync.Pool
 
-// getScratch returns a pooled buffer of length n.
-func getScratch(n int) *[]int64 {
-	p, _ := scratchPool.Get().(*[]int64)
-	if p == nil {
-		p = new([]int64)
+// getScratch returns a scratch buffer of length n: the Set's own for a plain
+// Set, a pooled one for a Shared set. Give it back with putScratch.
+func (s *Set) getScratch(n int) *[]int64 {
+	var p *[]int64
+	if s.shared {
+		p, _ = scratchPool.Get().(*[]int64)
+		if p == nil {
+			p = new([]int64)
+		}
+	} else {
+		p = &s.sortBuf
 	}
 	if cap(*p) < n {
 		*p = make([]int64, n)
@@ -32,25 +39,29 @@ func getScratch(n int) *[]int64 {
 	return p
 }
 
-// putScratch gives a buffer from getScratch back to the pool.
-func putScratch(p *[]int64) {
-	if cap(*p) > maxPooledScratch {
-		return
+// putScratch gives back a buffer from getScratch; one larger than
+// maxPooledScratch is dropped.
+func (s *Set) putScratch(p *[]int64) {
+	big := cap(*p) > maxPooledScratch
+	switch {
+	case !s.shared && big:
+		*p = nil
+	case s.shared && !big:
+		scratchPool.Put(p)
 	}
-	scratchPool.Put(p)
 }
 
 // sortValues sorts vals ascending in place. Short slices use slices.Sort;
-// long ones the LSD radix sort with a pooled scratch buffer, several times
-// faster than pdqsort on large random batches.
-func sortValues(vals []int64) {
+// long ones the LSD radix sort with the Set's scratch, several times faster
+// than pdqsort on large random batches.
+func (s *Set) sortValues(vals []int64) {
 	if len(vals) < radixMin {
 		slices.Sort(vals)
 		return
 	}
-	p := getScratch(len(vals))
+	p := s.getScratch(len(vals))
 	sortWith(vals, *p)
-	putScratch(p)
+	s.putScratch(p)
 }
 
 // sortWith sorts vals ascending in place, using tmp (len(tmp) >= len(vals))

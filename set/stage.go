@@ -1,0 +1,316 @@
+package set
+
+import (
+	"runtime"
+	"slices"
+)
+
+const (
+	// stageWindow is how many values a Stage holds in its plain window
+	// before it spills.
+	stageWindow = 4096
+	// stagePendMin, stagePendPerChunk and stagePendMax size the buffer of
+	// spilled values that a Stage merges (sorted, so that each chunk is
+	// visited once per merge) into its staging set: 64Ki values, or 32 per
+	// staged chunk, at most 1Mi. Unsorted values thus reach each chunk a
+	// few dozen at a time, not a few (1M random values in [0, 10^9) were
+	// staged and committed 1.6x faster than with a fixed 64Ki: 40 against
+	// 65 ns a value), while the buffer stays within a small multiple of
+	// the staged chunks' own size (a chunk costs at least 40 bytes besides
+	// its values), never the batch's length.
+	stagePendMin      = 1 << 16
+	stagePendPerChunk = 32
+	stagePendMax      = 1 << 20
+)
+
+// Stage collects the values of one incoming batch, which may be huge (ten
+// million values or more from one line), for Set.Commit to add all at once.
+// The zero Stage is empty and ready to use.
+//
+// A small batch stays in a plain window of up to 4096 values (Values
+// returns it, in the order added, for a caller that wants Set.MergeNew).
+// Once more values arrive, or a run longer than the window's room, the
+// stage spills: from then on it keeps the distinct values in a staging set
+// of its own (sorted arrays and roaring bitmaps per 2^16-value chunk, as a
+// Set), so that its memory follows the distinct values' compressed size,
+// never the batch's length, plus a buffer of values not yet merged (64Ki
+// values, or 32 per staged chunk, at most 1Mi). AddRun of a spilled stage
+// costs O(chunks the run spans).
+//
+// A Stage MUST NOT be used from concurrently running goroutines, nor
+// copied after first use.
+type Stage struct {
+	win     []int64 // the values, in the order added, while !spilled
+	spilled bool
+	staged  Set     // the distinct values merged so far, once spilled
+	pend    []int64 // spilled values not yet merged into staged
+	pendMax int     // len(pend) that triggers a merge
+	// top bounds the staged values from above when topOK (the values in
+	// pend excepted); a sorted batch above it is merged at once (see
+	// AddValues), and the chunks it creates are inserted at the next
+	// flush.
+	top   int64
+	topOK bool
+	// distinct caches Len of the window (-1: unknown); sorted is its
+	// scratch.
+	distinct int
+	sorted   []int64
+}
+
+// Reset empties the stage, keeping its buffers' memory (not the values a
+// Commit handed over to a set).
+func (st *Stage) Reset() {
+	st.win = st.win[:0]
+	st.pend = st.pend[:0]
+	st.spilled, st.topOK = false, false
+	st.distinct, st.pendMax = 0, 0
+	for i := range st.staged.shards {
+		st.staged.shards[i].reset()
+	}
+}
+
+// AddValues stages vals: any order, duplicates allowed. vals is neither
+// modified nor retained.
+//
+// A spilled stage merges a sorted vals that lies above everything staged
+// (the batches of an ascending line) into its staging set at once, while
+// vals is in the cache; other values wait in the buffer, to be merged
+// sorted, many per chunk.
+func (st *Stage) AddValues(vals []int64) {
+	if len(vals) == 0 {
+		return
+	}
+	if !st.spilled {
+		if len(st.win)+len(vals) <= stageWindow {
+			st.win = append(st.win, vals...)
+			st.distinct = -1
+			return
+		}
+		st.spill()
+	}
+	if len(st.pend) == 0 && (!st.topOK || vals[0] > st.top) {
+		if sorted, distinct := checkSorted(vals); sorted {
+			// Ascending, so the chunks this creates come after every
+			// chunk staged (created ones included: they are inserted at
+			// the next settle, once for all the batches).
+			st.staged.mergeSorted(vals, distinct)
+			st.top, st.topOK = vals[len(vals)-1], true
+			return
+		}
+	}
+	for len(vals) > 0 {
+		if len(st.pend) >= st.pendMax {
+			st.flush()
+		}
+		room := min(st.pendMax-len(st.pend), len(vals))
+		st.pend = append(st.pend, vals[:room]...)
+		vals = vals[room:]
+	}
+}
+
+// AddRun stages the consecutive values lo..hi inclusive; it does nothing
+// when lo > hi. A run that does not fit in the window's room spills the
+// stage and costs O(chunks it spans); a run over most of the int64 range
+// spans too many chunks to stage.
+func (st *Stage) AddRun(lo, hi int64) {
+	if lo > hi {
+		return
+	}
+	if !st.spilled {
+		if n := uint64(hi) - uint64(lo); n < uint64(stageWindow-len(st.win)) {
+			for v := lo; ; v++ {
+				st.win = append(st.win, v)
+				if v == hi {
+					break
+				}
+			}
+			st.distinct = -1
+			return
+		}
+		st.spill()
+	}
+	st.staged.settle()
+	st.staged.addRange(lo, hi)
+	if !st.topOK || hi > st.top {
+		st.top, st.topOK = hi, true
+	}
+}
+
+// spill merges the window into the staging set.
+func (st *Stage) spill() {
+	st.spilled = true
+	st.pendMax = stagePendMin
+	st.staged.merge(st.win, false) // sorts the window, which is dropped
+	st.win = st.win[:0]
+	_, st.top, st.topOK = st.staged.bounds()
+}
+
+// flush merges the pending buffer into the staging set and resizes the
+// buffer to the staged chunks.
+func (st *Stage) flush() {
+	st.staged.settle()
+	if len(st.pend) == 0 {
+		return
+	}
+	st.staged.merge(st.pend, false) // leaves st.pend in any order
+	st.pend = st.pend[:0]
+	chunks := 0
+	for i := range st.staged.shards {
+		chunks += len(st.staged.shards[i].keys)
+	}
+	st.pendMax = min(max(stagePendMin, stagePendPerChunk*chunks), stagePendMax)
+	_, st.top, st.topOK = st.staged.bounds()
+}
+
+// Spilled reports whether the stage has left its window: false while it
+// holds at most 4096 values (counting duplicates) and no longer run.
+func (st *Stage) Spilled() bool { return st.spilled }
+
+// Values returns the staged values in the order added (runs expanded,
+// duplicates kept) when the stage has not spilled, and nil when it has. The
+// slice aliases the stage until the next Reset, AddValues, AddRun or Commit;
+// the caller may reorder it (Set.MergeNew sorts it) but MUST NOT append to
+// it.
+func (st *Stage) Values() []int64 {
+	if st.spilled {
+		return nil
+	}
+	return st.win[:len(st.win):len(st.win)]
+}
+
+// Len returns the number of distinct values staged. A spilled stage first
+// merges its pending buffer.
+func (st *Stage) Len() int {
+	if st.spilled {
+		st.flush()
+		return st.staged.Len()
+	}
+	if st.distinct < 0 {
+		st.sorted = append(st.sorted[:0], st.win...)
+		slices.Sort(st.sorted)
+		st.distinct = len(slices.Compact(st.sorted))
+	}
+	return st.distinct
+}
+
+// Bounds returns the smallest and the largest value staged, and false when
+// the stage is empty. It scans the window, or merges the pending buffer of a
+// spilled stage.
+func (st *Stage) Bounds() (lo, hi int64, ok bool) {
+	if st.spilled {
+		st.flush()
+		return st.staged.bounds()
+	}
+	for _, v := range st.win {
+		if !ok {
+			lo, hi, ok = v, v, true
+		}
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	return lo, hi, ok
+}
+
+// bounds returns the smallest and the largest value of s, and false when s
+// is empty: O(nShards).
+func (s *Set) bounds() (lo, hi int64, ok bool) {
+	var cLo, cHi uint64
+	var first, last *chunk
+	for i := range s.shards {
+		sh := &s.shards[i]
+		if n := len(sh.keys); n > 0 {
+			if first == nil || sh.keys[0] < cLo {
+				cLo, first = sh.keys[0], &sh.cs[0]
+			}
+			if last == nil || sh.keys[n-1] > cHi {
+				cHi, last = sh.keys[n-1], &sh.cs[n-1]
+			}
+		}
+	}
+	if first == nil {
+		return 0, 0, false
+	}
+	return base(cLo) + int64(first.minPos()), base(cHi) + int64(last.maxPos()), true
+}
+
+// addRange adds the values lo..hi (lo <= hi) chunk by chunk, one roaring
+// range (or array fill, for a short part) each, and returns how many were
+// new.
+func (s *Set) addRange(lo, hi int64) int {
+	kLo, kHi := key(lo), key(hi)
+	added := 0
+	for c := kLo >> chunkBits; ; c++ {
+		sh := &s.shards[c&shardMask]
+		s.acquire(sh)
+		added += sh.addRun(c, bound(c, kLo>>chunkBits, uint16(kLo), 0), bound(c, kHi>>chunkBits, uint16(kHi), lowMask))
+		s.release(sh)
+		if c == kHi>>chunkBits {
+			break
+		}
+	}
+	s.settle()
+	return added
+}
+
+// Commit adds every value staged in st to s, returns how many distinct
+// values were new, and leaves st empty (as Reset does): a spilled stage's
+// chunks move into s where s lacks them, with no copy, and are intersected
+// and OR-ed into s's chunks where s has them, with no write when s holds
+// them all already. A stage of at least 64Ki distinct values is committed
+// on up to GOMAXPROCS goroutines, each of which owns whole shards of both.
+// An unspilled stage is merged with Merge.
+func (s *Set) Commit(st *Stage) int {
+	defer st.Reset()
+	if !st.spilled {
+		return s.Merge(st.win)
+	}
+	st.flush()
+	if st.staged.Len() >= parallelMin {
+		if w := min(runtime.GOMAXPROCS(0), nShards); w > 1 {
+			return s.fanOut(w, func(si int) int { return s.absorbShard(si, &st.staged.shards[si]) })
+		}
+	}
+	added := 0
+	for si := range s.shards {
+		added += s.absorbShard(si, &st.staged.shards[si])
+	}
+	s.settle()
+	return added
+}
+
+// absorbShard adds src, shard si of a set that gives its chunks up, to
+// shard si of s, and returns how many values were new. An empty shard
+// swaps its arrays with src's; chunks past the shard's last are appended
+// in one copy; otherwise both shards' chunks are walked in ascending order:
+// a chunk s lacks is moved over, one it has is combined (see shard.absorb).
+// The caller settles.
+func (s *Set) absorbShard(si int, src *shard) int {
+	sh := &s.shards[si]
+	s.acquire(sh)
+	defer s.release(sh)
+	switch n := len(sh.keys); {
+	case len(src.keys) == 0:
+		return 0
+	case n == 0:
+		sh.keys, src.keys = src.keys, sh.keys
+		sh.cs, src.cs = src.cs, sh.cs
+		sh.n += src.n
+		return src.n
+	case src.keys[0] > sh.keys[n-1]:
+		sh.keys = append(sh.keys, src.keys...)
+		sh.cs = append(sh.cs, src.cs...)
+		sh.n += src.n
+		return src.n
+	}
+	added := 0
+	for i, c := range src.keys {
+		sc := src.cs[i]
+		if ch := sh.find(c); ch != nil {
+			added += sh.absorb(c, ch, sc)
+			continue
+		}
+		sh.create(c, sc)
+		added += sc.card()
+	}
+	sh.n += added
+	return added
+}
