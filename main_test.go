@@ -1,12 +1,15 @@
 package main
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/maelstrom-gossip/node/node"
 )
 
 func TestConfig(t *testing.T) {
@@ -35,10 +38,11 @@ func TestConfig(t *testing.T) {
 		{name: "negative interval", args: []string{"-interval", "-5ms"}, wantErr: true},
 		{name: "bad interval", env: map[string]string{"GOSSIP_INTERVAL": "soon"}, wantErr: true},
 		{name: "stray argument", args: []string{"extra"}, wantErr: true},
+		{name: "bool flag alone", args: []string{"-star"}, fanout: 2, interval: time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg, _, err := config(tt.args, func(k string) string { return tt.env[k] })
+			cfg, err := config(tt.args, func(k string) string { return tt.env[k] })
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("config error = %v, want error %v", err, tt.wantErr)
 			}
@@ -53,27 +57,27 @@ func TestConfig(t *testing.T) {
 }
 
 func TestConfig_Profiles(t *testing.T) {
-	cfg, _, err := config([]string{"-profile", "messages", "-phase=false", "-star=true"}, func(string) string { return "" })
+	cfg, err := config([]string{"-profile", "messages", "-phase=false", "-star=true"}, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.NoStar || cfg.Batch != 500*time.Millisecond || cfg.Phase || cfg.Interval != 2*time.Second {
 		t.Fatalf("messages profile with -phase=false: %+v", cfg)
 	}
-	cfg, _, err = config(nil, func(k string) string { return map[string]string{"GOSSIP_STAR": "false"}[k] })
+	cfg, err = config(nil, func(k string) string { return map[string]string{"GOSSIP_STAR": "false"}[k] })
 	if err != nil || !cfg.NoStar || cfg.Batch != 225*time.Millisecond {
 		t.Fatalf("GOSSIP_STAR=false: %+v, %v", cfg, err)
 	}
-	cfg, _, err = config([]string{"-profile", "latency"}, func(string) string { return "" })
+	cfg, err = config([]string{"-profile", "latency"}, func(string) string { return "" })
 	if err != nil || cfg.NoStar || cfg.Batch != 0 || cfg.Phase {
 		t.Fatalf("latency profile: %+v, %v", cfg, err)
 	}
 }
 
 func TestConfig_CPUProfile(t *testing.T) {
-	_, opts, err := config(nil, func(k string) string { return map[string]string{"GOSSIP_CPUPROFILE": "/tmp/n-%p.cpu"}[k] })
-	if err != nil || opts.cpuProfile != "/tmp/n-%p.cpu" {
-		t.Fatalf("GOSSIP_CPUPROFILE: %+v, %v", opts, err)
+	cfg, err := config(nil, func(k string) string { return map[string]string{"GOSSIP_CPUPROFILE": "/tmp/n-%p.cpu"}[k] })
+	if err != nil || cfg.CPUProfile != "/tmp/n-%p.cpu" {
+		t.Fatalf("GOSSIP_CPUPROFILE: %+v, %v", cfg, err)
 	}
 	path := filepath.Join(t.TempDir(), "node-%p.cpu")
 	stop, err := startCPUProfile(path)
@@ -89,5 +93,51 @@ func TestConfig_CPUProfile(t *testing.T) {
 	}
 	if _, err := startCPUProfile(filepath.Join(t.TempDir(), "missing", "x.cpu")); err == nil {
 		t.Fatal("profile into a missing folder succeeded")
+	}
+}
+
+// TestConfig_ErrorOrder: with several bad settings, the error names the
+// first in the table's order, whatever the order of the flags (and an
+// environment variable before its flag), on every run.
+func TestConfig_ErrorOrder(t *testing.T) {
+	env := map[string]string{"GOSSIP_SEED": "x", "GOSSIP_BATCH": "soon"}
+	for range 20 {
+		_, err := config([]string{"-fanout", "0"}, func(k string) string { return env[k] })
+		if err == nil || !strings.Contains(err.Error(), "fanout") {
+			t.Fatalf("bad -fanout flag: %v", err)
+		}
+		_, err = config(nil, func(k string) string { return env[k] })
+		if err == nil || !strings.Contains(err.Error(), "GOSSIP_BATCH") {
+			t.Fatalf("bad batch and seed: %v, want the batch first", err)
+		}
+	}
+}
+
+// updateREADME rewrites the README's table of settings from the code.
+var updateREADME = flag.Bool("update", false, "rewrite the table of settings in README.md from node.Settings")
+
+// TestREADME_Settings fails when the README's table of settings is not the
+// one node.Settings makes; go test -run TestREADME_Settings -update . rewrites
+// it.
+func TestREADME_Settings(t *testing.T) {
+	const begin, end = "<!-- settings: made by go test -run TestREADME_Settings -update . -->\n", "<!-- end of settings -->\n"
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	i, j := strings.Index(readme, begin), strings.Index(readme, end)
+	if i < 0 || j < i {
+		t.Fatalf("README.md has no table of settings between %q and %q", begin, end)
+	}
+	want := node.SettingsMarkdown()
+	if got := readme[i+len(begin) : j]; got != want {
+		if *updateREADME {
+			if err := os.WriteFile("README.md", []byte(readme[:i+len(begin)]+want+readme[j:]), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		t.Fatalf("README.md's table of settings differs from node.Settings; run go test -run TestREADME_Settings -update .\n got:\n%s\nwant:\n%s", got, want)
 	}
 }

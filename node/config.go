@@ -5,28 +5,20 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/maelstrom-gossip/node/gossip"
 )
 
-// Defaults of Config.
-const (
-	DefaultInterval     = time.Second
-	DefaultBatch        = 225 * time.Millisecond
-	DefaultAckDelay     = 400 * time.Millisecond
-	DefaultMaxLineBytes = 256 << 20
-)
-
-// Config holds the settings of a Node. Start from DefaultConfig or
-// ProfileConfig. In a Config literal a zero field means: Fanout the default
-// K; Interval no timer repair; Batch forwarding at once; AckDelay
-// acknowledging at once; MaxLineBytes the default limit.
+// Config holds the settings of a Node. Start from DefaultConfig,
+// ProfileConfig or Configure (the Settings table documents each setting). In
+// a Config literal a zero field means: Fanout and MaxLineBytes their
+// defaults; Interval no timer repair; Batch forwarding at once; AckDelay
+// acknowledging at once.
 type Config struct {
 	// Fanout is K: the number of random peers that a gossip_round request,
 	// and a repair round without a working star, send values to. 0 means
-	// gossip.DefaultFanout.
+	// the default.
 	Fanout int
 
 	// Interval is the period of the repair timer (the seed's periodic
@@ -56,10 +48,10 @@ type Config struct {
 	// the same peer to ride on before it is sent alone.
 	AckDelay time.Duration
 
-	// MaxLineBytes bounds one input line. A longer line is skipped without
-	// being held in memory, with one line on stderr. 0 means
-	// DefaultMaxLineBytes (256 MiB, about 25 million values in one
-	// gossip_sync).
+	// MaxLineBytes bounds what the node holds of one input line: all of
+	// it, but for a messages array of integers, which is read as it
+	// arrives. A line that needs more is skipped, without being held, with
+	// one line on stderr. 0 means the default (256 MiB).
 	MaxLineBytes int
 
 	// DataDir, when set, makes the node persist what it acknowledges: the
@@ -74,6 +66,11 @@ type Config struct {
 	// random seed.
 	Seed uint64
 
+	// CPUProfile names the file that the node binary writes a CPU profile
+	// of its run to ("%p" becomes the process id); empty means none. The
+	// binary acts on it; New ignores it.
+	CPUProfile string
+
 	// Clock returns the current time; nil means time.Now. The hub's flush
 	// grid is reckoned on it, so all nodes should share one clock.
 	Clock func() time.Time
@@ -85,60 +82,16 @@ type Config struct {
 	Stderr io.Writer
 }
 
-// DefaultConfig returns the settings used when nothing is configured: the
-// balanced profile.
-func DefaultConfig() Config {
-	c, _ := ProfileConfig("balanced")
-	return c
-}
-
-// Profiles lists the names ProfileConfig knows, the default first.
-var Profiles = []string{"balanced", "latency", "messages", "rounds"}
-
-// ErrProfile is wrapped by ProfileConfig's error for an unknown name.
-var ErrProfile = errors.New("node: unknown profile")
-
-// ProfileConfig returns the settings of a named profile:
-//
-//   - balanced (the default): a star whose hub flushes every 225 ms, with
-//     phased pushes; repair every second. The README measures it on Gossip
-//     Glomers' 25-node setting.
-//   - latency: a star whose hub forwards at once; repair every second.
-//   - messages: a star whose hub flushes every 500 ms, with phased pushes;
-//     repair every 2 s, acknowledgements held up to 1 s.
-//   - rounds: no star; the seed's anti-entropy alone, K=2 every 200 ms.
-func ProfileConfig(name string) (Config, error) {
-	c := Config{
-		Fanout:       gossip.DefaultFanout,
-		Interval:     DefaultInterval,
-		Batch:        DefaultBatch,
-		Phase:        true,
-		AckDelay:     DefaultAckDelay,
-		MaxLineBytes: DefaultMaxLineBytes,
-	}
-	switch name {
-	case "balanced", "":
-	case "latency":
-		c.Batch, c.Phase = 0, false
-	case "messages":
-		c.Batch, c.Interval, c.AckDelay = 500*time.Millisecond, 2*time.Second, time.Second
-	case "rounds":
-		c.NoStar, c.Batch, c.Phase, c.Interval, c.AckDelay = true, 0, false, 200*time.Millisecond, 0
-	default:
-		return c, fmt.Errorf("%w %q (known: %s)", ErrProfile, name, strings.Join(Profiles, ", "))
-	}
-	return c, nil
-}
-
 // ErrConfig is wrapped by the errors of New for invalid settings.
 var ErrConfig = errors.New("node: invalid config")
 
 func (c *Config) normalize() error {
+	d := DefaultConfig()
 	if c.Fanout < 0 {
 		return fmt.Errorf("%w: fanout %d is negative", ErrConfig, c.Fanout)
 	}
 	if c.Fanout == 0 {
-		c.Fanout = gossip.DefaultFanout
+		c.Fanout = d.Fanout
 	}
 	if c.Interval < 0 {
 		return fmt.Errorf("%w: interval %v is negative", ErrConfig, c.Interval)
@@ -153,7 +106,7 @@ func (c *Config) normalize() error {
 		return fmt.Errorf("%w: max line bytes %d is negative", ErrConfig, c.MaxLineBytes)
 	}
 	if c.MaxLineBytes == 0 {
-		c.MaxLineBytes = DefaultMaxLineBytes
+		c.MaxLineBytes = d.MaxLineBytes
 	}
 	if err := c.gossip().Validate(); err != nil {
 		return fmt.Errorf("%w: %w", ErrConfig, err)

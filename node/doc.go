@@ -1,11 +1,22 @@
 // Package node is the Maelstrom broadcast node: it applies decoded messages to
-// the node's state, writes the replies, and runs the periodic anti-entropy
-// rounds.
+// the node's state, writes the replies, and sends the gossip that its plan
+// (package gossip) calls for.
 //
-// A Node is used in one of two ways. Run wires the process: a reader goroutine
-// that cuts stdin into chunks of whole lines, the handler loop (the single
-// owner of all node state, which also receives the round timer), and a writer
-// goroutine that owns stdout and flushes whenever it has nothing queued.
-// Handle is the same handler for one line, for tests and benchmarks, with no
-// goroutines at all.
+// A Node is used in one of two ways. Run serves a process: on a pipe (the way
+// Maelstrom starts a node) one goroutine reads stdin through Go's poller,
+// handles each line and writes the replies, so that a lone message costs one
+// wake-up; the next gossip timer is the read's deadline, and the output goes
+// out in one vectored write per batch, when the input falls idle or the batch
+// is big. Handle is the same handler for one line, for tests and benchmarks.
+//
+// Lines of any length are read: a long one is read as it arrives
+// (codec.Stream), its messages array going to a set.Stage value by value,
+// so that a gossip_sync of millions of values needs memory for the rest of
+// its line and for the values' roaring form, never for its text. Replies
+// that carry the whole set (read_ok, the gossip_syncs of a gossip_round, a
+// push of the whole set) are written from the set's JSON text, which a
+// codec.ArrayText keeps up to date segment by segment as values arrive.
+//
+// The node's state, its set included, belongs to the goroutine that runs it;
+// nothing in this package takes a lock on the way from a line to its reply.
 package node

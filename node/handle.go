@@ -1,12 +1,12 @@
 package node
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
 
-	"github.com/bytedance/sonic"
 	"github.com/maelstrom-gossip/node/codec"
 	"github.com/maelstrom-gossip/node/gossip"
 	"github.com/maelstrom-gossip/node/set"
@@ -22,18 +22,34 @@ const (
 )
 
 // Node is one broadcast node: its identity, peers, message set and msg_id
-// counter.
+// counter, and the JSON text of its set.
 //
-// A Node MUST NOT be used from concurrently running goroutines, except its
-// Set, which is safe for concurrent use.
+// A Node MUST NOT be used from concurrently running goroutines, nor its Set:
+// the node's state, the set included, belongs to the goroutine that runs
+// Handle, Tick and Next (in Run, the one that called Run).
 type Node struct {
 	cfg Config
 
-	dec  *codec.Decoder
-	msg  codec.Message
-	set  *set.Set
-	in   *buffers // input chunks: reader to handler
-	outs *buffers // output batches: handler to writer
+	dec    *codec.Decoder
+	msg    codec.Message
+	set    *set.Set
+	text   *codec.ArrayText // the set's JSON text, kept up to date incrementally
+	stream *codec.Stream    // reads a long line as it arrives
+	stage  *set.Stage       // the values of a streamed messages array
+	w      *writer          // stdout, in Run
+
+	// The output batch: Handle and Tick append to a byte slice; a piece
+	// of the set's text is referred to rather than copied (ref), which
+	// cuts the bytes before it into iov.
+	o struct {
+		iov  [][]byte
+		cut  int // bytes of the current buffer already in iov
+		refs int // bytes of the pieces referred to
+	}
+	carry      []byte // the start of a line that has not ended yet (short)
+	streaming  bool   // the line that has not ended yet goes to stream
+	fromStream bool   // the message being handled was read by stream
+	failed     error  // a write that failed while feeding input
 
 	id        string        // "" until init
 	peers     *gossip.Peers // the plan's peers: ids and indexes
@@ -45,16 +61,29 @@ type Node struct {
 	lines     int64                                      // lines seen, for log messages
 	sent      struct{ data, repairs, acks, syncs int64 } // messages sent to peers, for the exit summary
 
-	vals  []int64       // scratch: parsed batches and sorted reads
-	fresh []int64       // scratch: the values of a batch that were new
-	array []byte        // scratch: the encoded array of a round's sync
-	sends []gossip.Send // scratch: the messages a tick sends
+	vals   []int64       // scratch: parsed batches and listed values
+	fresh  []int64       // scratch: the values of a batch that were new
+	pieces [][]byte      // scratch: the pieces of the set's text
+	sends  []gossip.Send // scratch: the messages a tick sends
 }
 
 // bulkMerge is the batch size from which received values are merged in bulk
 // (set.Merge) instead of one by one. A bulk merge does not list the new
 // values in the log, so the next message to each peer carries the whole set.
 const bulkMerge = 4096
+
+// longLine is the length from which a line is read through the line stream
+// (codec.Stream), which hands its messages array to the stage, rather than
+// decoded whole.
+const longLine = 1 << 10
+
+// Thresholds of the set's text in a reply: a text shorter than copyText is
+// copied into the batch; in a longer one, pieces shorter than copyPiece are
+// copied and the others referred to, to be written from where they are.
+const (
+	copyText  = 16 << 10
+	copyPiece = 1 << 10
+)
 
 // New returns a node with the given settings, or an error wrapping ErrConfig.
 func New(cfg Config) (*Node, error) {
@@ -66,13 +95,14 @@ func New(cfg Config) (*Node, error) {
 		seed = rand.Uint64()
 	}
 	cfg.Stderr = &lockedWriter{w: cfg.Stderr}
-	return &Node{cfg: cfg, dec: codec.NewDecoder(), set: set.New(), in: newBuffers(), outs: newBuffers(), seed: seed,
+	return &Node{cfg: cfg, dec: codec.NewDecoder(), set: set.New(), text: codec.NewArrayText(),
+		stream: codec.NewStream(cfg.MaxLineBytes), stage: new(set.Stage), seed: seed,
 		inc: max(cfg.Clock().UnixNano(), 1)}, nil
 }
 
-// Set returns the node's message set. It is safe for concurrent use; values
-// added to it directly are gossiped too, but in whole-set messages, since the
-// node does not see them arrive (see catchUp).
+// Set returns the node's message set. It belongs to the node's goroutine
+// (see Node); values added to it directly are gossiped too, but in whole-set
+// messages, since the node does not see them arrive (see catchUp).
 func (n *Node) Set() *set.Set { return n.set }
 
 // ID returns the node's id, or "" before init.
@@ -82,12 +112,36 @@ func (n *Node) ID() string { return n.id }
 // message it causes to out, one per line, returning the extended slice.
 // Blank lines are ignored. A line that cannot be answered (not JSON, no src,
 // body or type, an unusable msg_id, a message for another node) appends
-// nothing and writes one line to the configured Stderr.
+// nothing and writes one line to the configured Stderr. A line of longLine
+// bytes or more is read as Run reads a long line (codec.Stream).
 //
-// line is not retained. Handle MUST NOT be called concurrently with itself or
-// with Round.
+// line is not retained. Handle MUST NOT be called concurrently with itself,
+// Tick or Next, nor while Run runs.
 func (n *Node) Handle(line []byte, out []byte) []byte {
+	n.resetBatch()
+	out = n.line(line, out)
+	if len(n.o.iov) == 0 {
+		return out
+	}
+	// Pieces of the set's text were referred to: copy them in.
+	res := make([]byte, 0, n.batchSize(out))
+	for _, b := range n.o.iov {
+		res = append(res, b...)
+	}
+	res = append(res, out[n.o.cut:]...)
+	n.resetBatch()
+	return res
+}
+
+// line handles one input line in the batch out.
+func (n *Node) line(line []byte, out []byte) []byte {
+	if len(line) >= longLine {
+		n.stream.Reset(n.stage)
+		n.stream.Feed(line)
+		return n.endStream(out)
+	}
 	n.lines++
+	n.fromStream = false
 	if isBlank(line) {
 		return out
 	}
@@ -96,6 +150,33 @@ func (n *Node) Handle(line []byte, out []byte) []byte {
 		n.warnf("dropped line %d (%d bytes): %v", n.lines, len(line), err)
 		return out
 	}
+	return n.dispatch(m, out)
+}
+
+// endStream handles the line that the line stream read.
+func (n *Node) endStream(out []byte) []byte {
+	n.streaming = false
+	n.lines++
+	n.fromStream = true
+	defer n.stage.Reset()
+	held, placeholder, err := n.stream.End()
+	if err != nil {
+		n.warnf("skipped line %d (%d bytes): over the %d-byte limit of what a line may hold (its messages array of integers aside)", n.lines, n.stream.Len(), n.cfg.MaxLineBytes)
+		return out
+	}
+	if isBlank(held) {
+		return out
+	}
+	m := &n.msg
+	if err := n.dec.DecodeStreamed(held, placeholder, m); err != nil {
+		n.warnf("dropped line %d (%d bytes): %v", n.lines, n.stream.Len(), err)
+		return out
+	}
+	return n.dispatch(m, out)
+}
+
+// dispatch applies the decoded message m.
+func (n *Node) dispatch(m *codec.Message, out []byte) []byte {
 	if n.id == "" {
 		if m.Type == "init" {
 			return n.init(m, out)
@@ -172,11 +253,13 @@ func (n *Node) Next() (time.Time, bool) {
 	return time.Unix(0, t), true
 }
 
-// catchUp tells the plan about values added to the set directly (Set().Add),
-// as unlisted, so that what the plan knows stays the set's size.
+// catchUp tells the plan and the text about values added to the set
+// directly (Set().Add): the plan counts them as unlisted, so that what it
+// knows stays the set's size, and the text is made afresh.
 func (n *Node) catchUp() {
 	if d := n.set.Len() - n.plan.Len(); d > 0 {
 		n.plan.Unlisted(d)
+		n.text.Reset()
 	}
 }
 
@@ -194,13 +277,13 @@ func (n *Node) emit(out []byte, s gossip.Send, now int64) []byte {
 	}
 	if s.Data {
 		n.sent.data++
-		vals, listed := n.plan.Values(n.vals[:0], s)
-		if !listed {
-			vals = n.set.AppendSorted(n.vals[:0])
+		out = append(out, `, "messages": `...)
+		if vals, listed := n.plan.Values(n.vals[:0], s); listed {
+			n.vals = vals
+			out = codec.AppendInts64(out, vals)
+		} else {
+			out = n.appendSet(out)
 		}
-		n.vals = vals
-		out = n.outs.Reserve(out, codec.IntsSize(vals)+256)
-		out = codec.AppendIntsField(out, "messages", vals)
 		if s.Chained {
 			out = codec.AppendIntField(out, "prev", s.Prev)
 		}
@@ -232,18 +315,12 @@ func (n *Node) round(out []byte) []byte {
 	}
 	n.catchUp()
 	picked := n.plan.Round(n.nextMsgID, n.now())
-	sent := 0
-	if len(picked) > 0 {
-		n.vals = n.set.AppendSorted(n.vals[:0])
-		n.array = codec.AppendInts64(n.array[:0], n.vals)
-		sent = len(n.vals)
-	}
-	out = n.outs.Reserve(out, len(picked)*(len(n.array)+256))
+	sent := n.set.Len()
 	for _, i := range picked {
 		n.sent.syncs++
 		out = codec.AppendStart(out, n.id, n.peers.ID(i), "gossip_sync")
 		out = append(out, `, "messages": `...)
-		out = append(out, n.array...)
+		out = n.appendSet(out)
 		out = n.end(out)
 	}
 	if !n.msg.HasMsgID {
@@ -256,12 +333,14 @@ func (n *Node) round(out []byte) []byte {
 }
 
 func (n *Node) init(m *codec.Message, out []byte) []byte {
+	// init and topology come once: encoding/json reads them, so that sonic
+	// compiles only the envelope's decoder (see codec.Warm).
 	var id string
 	var ids []string
-	if err := sonic.Unmarshal(m.NodeID, &id); err != nil || id == "" {
+	if err := json.Unmarshal(m.NodeID, &id); err != nil || id == "" {
 		return n.fail(out, m.Dest, codeMalformedRequest, "init: node_id must be a non-empty string")
 	}
-	if err := sonic.Unmarshal(m.NodeIDs, &ids); err != nil || ids == nil {
+	if err := json.Unmarshal(m.NodeIDs, &ids); err != nil || ids == nil {
 		return n.fail(out, m.Dest, codeMalformedRequest, "init: node_ids must be an array of strings")
 	}
 	plan, err := gossip.NewPlan(id, ids, n.cfg.gossip(), n.inc, n.seed)
@@ -285,6 +364,7 @@ func (n *Node) init(m *codec.Message, out []byte) []byte {
 	}
 	n.id, n.plan, n.peers = id, plan, plan.Peers()
 	n.catchUp()
+	n.text.Reset() // values recovered from the store
 	return n.ok(out, "init_ok")
 }
 
@@ -292,7 +372,7 @@ func (n *Node) topology(m *codec.Message, out []byte) []byte {
 	// The star does not use Maelstrom's topology, but a malformed one is
 	// still refused.
 	var topo map[string][]string
-	if err := sonic.Unmarshal(m.Topology, &topo); err != nil || topo == nil {
+	if err := json.Unmarshal(m.Topology, &topo); err != nil || topo == nil {
 		return n.fail(out, n.id, codeMalformedRequest, "topology: topology must be an object of node id arrays")
 	}
 	return n.ok(out, "topology_ok")
@@ -308,6 +388,7 @@ func (n *Node) broadcast(m *codec.Message, out []byte) []byte {
 	}
 	if n.set.Add(v) {
 		n.plan.Local(v)
+		n.text.Added(v)
 	}
 	if n.store != nil {
 		n.store.add(v) // durable before broadcast_ok leaves (Run syncs first)
@@ -319,11 +400,47 @@ func (n *Node) read(out []byte) []byte {
 	if !n.msg.HasMsgID {
 		return out
 	}
-	n.vals = n.set.AppendSorted(n.vals[:0])
-	out = n.outs.Reserve(out, codec.SortedIntsSize(n.vals)+256)
 	out = codec.AppendStart(out, n.id, n.msg.Src, "read_ok")
-	out = codec.AppendIntsField(out, "messages", n.vals)
+	out = append(out, `, "messages": `...)
+	out = n.appendSet(out)
 	return n.endReply(out)
+}
+
+// appendSet appends the set's JSON array to the batch out: copied from the
+// set's text when it is short, and otherwise as pieces of the text that the
+// batch refers to (ref), to be written from where they are kept.
+func (n *Node) appendSet(out []byte) []byte {
+	pieces, total := n.text.Pieces(n.set, n.pieces[:0])
+	n.pieces = pieces
+	out = append(out, '[')
+	for _, p := range pieces {
+		if total < copyText || len(p) < copyPiece {
+			out = append(out, p...)
+		} else {
+			out = n.ref(out, p)
+		}
+	}
+	return append(out, ']')
+}
+
+// ref adds piece p, which the batch does not own, after the batch's bytes in
+// out so far.
+func (n *Node) ref(out, p []byte) []byte {
+	n.o.iov = append(n.o.iov, out[n.o.cut:len(out):len(out)], p)
+	n.o.cut = len(out)
+	n.o.refs += len(p)
+	return out
+}
+
+// batchSize returns the bytes of the batch: out's and those referred to.
+func (n *Node) batchSize(out []byte) int { return len(out) + n.o.refs }
+
+// resetBatch empties the batch after it was written (or dropped): the pieces
+// referred to may be written again.
+func (n *Node) resetBatch() {
+	clear(n.o.iov) // let go of the buffers
+	n.o.iov, n.o.cut, n.o.refs = n.o.iov[:0], 0, 0
+	n.text.Release()
 }
 
 func (n *Node) sync(m *codec.Message, out []byte) []byte {
@@ -334,10 +451,9 @@ func (n *Node) sync(m *codec.Message, out []byte) []byte {
 	if !ok {
 		return n.fail(out, n.id, codeMalformedRequest, "gossip_sync: messages "+n.valuesError(m))
 	}
-	fresh, unlisted := n.merge(vals)
+	fresh, unlisted, distinct := n.merge(vals, m.Staged)
 	if i, known := n.peers.Index(m.Src); known {
-		// vals came back sorted from the merge.
-		n.plan.Sync(i, countDistinctSorted(vals), fresh, unlisted, n.now())
+		n.plan.Sync(i, distinct, fresh, unlisted, n.now())
 	} else {
 		n.local(fresh, unlisted)
 	}
@@ -383,7 +499,7 @@ func (n *Node) push(m *codec.Message, out []byte) []byte {
 			return n.fail(out, n.id, codeMalformedRequest, "gossip_push: messages "+n.valuesError(m))
 		}
 	}
-	fresh, unlisted := n.merge(vals)
+	fresh, unlisted, _ := n.merge(vals, m.Staged)
 	if i, known := n.peers.Index(m.Src); known {
 		n.plan.Push(i, &p, fresh, unlisted, n.now())
 	} else {
@@ -393,10 +509,11 @@ func (n *Node) push(m *codec.Message, out []byte) []byte {
 }
 
 // values returns the integers of m's messages array, and false when it is
-// not an array of int64 values (valuesError says why).
+// not an array of int64 values (valuesError says why). For a streamed array
+// (m.Staged) it returns nil: the values are in the stage.
 func (n *Node) values(m *codec.Message) ([]int64, bool) {
-	if m.HasValues {
-		return m.Values, true // parsed already when the decoder validated a long line
+	if m.Staged {
+		return nil, true
 	}
 	vals, err := codec.AppendInts(n.vals[:0], m.Messages)
 	if err != nil {
@@ -411,23 +528,44 @@ func (n *Node) valuesError(m *codec.Message) string {
 	_, err := codec.AppendInts(nil, m.Messages)
 	var e *codec.ElemError
 	if errors.As(err, &e) {
+		if n.fromStream {
+			e.Index += n.stream.ElemBase() // the array was held from a bad element on
+		}
 		return e.Error()
 	}
 	return codec.Snippet(m.Messages) + " is not an array of integers"
 }
 
-// merge adds vals to the set, sorting them in place, and returns the values
-// that were new, ascending, for the plan to list (fresh, which aliases the
-// node's scratch until the next merge); or, for a batch of bulkMerge values
-// or more, merged in bulk without listing them, how many were new
-// (unlisted).
-func (n *Node) merge(vals []int64) (fresh []int64, unlisted int) {
+// merge adds a batch to the set: vals, or, for a streamed array (staged),
+// the stage. It returns the values that were new, ascending, for the plan to
+// list (fresh, which aliases the node's scratch until the next merge); or,
+// for a batch of bulkMerge values or more, merged in bulk without listing
+// them, how many were new (unlisted); and how many distinct values the
+// batch held. The set's text learns what changed. vals is sorted in place.
+func (n *Node) merge(vals []int64, staged bool) (fresh []int64, unlisted, distinct int) {
+	if staged {
+		if n.stage.Spilled() {
+			n.catchUp()
+			added := n.set.Commit(n.stage)
+			if lo, hi, ok := n.stage.Bounds(); ok && added > 0 {
+				n.text.Changed(lo, hi)
+			}
+			return nil, added, n.stage.Len()
+		}
+		vals = append(n.vals[:0], n.stage.Values()...)
+		n.vals = vals
+	}
 	if len(vals) >= bulkMerge {
 		n.catchUp()
-		return nil, n.set.Merge(vals)
+		added := n.set.Merge(vals)
+		if added > 0 {
+			n.text.Changed(vals[0], vals[len(vals)-1])
+		}
+		return nil, added, countDistinctSorted(vals)
 	}
 	n.fresh = n.set.MergeNew(vals, n.fresh[:0])
-	return n.fresh, 0
+	n.text.AddedAll(n.fresh)
+	return n.fresh, 0, countDistinctSorted(vals)
 }
 
 // local tells the plan about new values that came from no peer: a sync or

@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -273,5 +274,98 @@ func TestRun_GiBLineIsSkippedInBoundedMemory(t *testing.T) {
 	}
 	if !slices.Equal(strings.Fields(stderr.String())[:2], []string{"[WARN]", "node:"}) {
 		t.Errorf("stderr %q", stderr.String())
+	}
+}
+
+// seqLine is a reader of a head, the values 0, 1, 2, ... as a JSON array
+// body of about size bytes, a tail, then more input; it never holds the
+// line. With bad set, the array's last element is "x".
+type seqLine struct {
+	head, tail, more []byte
+	size             int64
+	bad              bool
+	next             int64 // the next value
+	sent             int64 // bytes of the array sent
+	buf              []byte
+	stage            int // 0 head, 1 values, 2 tail and more
+}
+
+func (r *seqLine) Read(p []byte) (int, error) {
+	for len(r.buf) == 0 {
+		switch r.stage {
+		case 0:
+			r.buf, r.stage = append(r.buf, r.head...), 1
+		case 1:
+			for len(r.buf) < 64<<10 && r.sent < r.size {
+				if r.next > 0 {
+					r.buf = append(r.buf, ", "...)
+				}
+				r.buf = strconv.AppendInt(r.buf, r.next, 10)
+				r.next++
+				if r.sent+int64(len(r.buf)) >= r.size {
+					break
+				}
+			}
+			r.sent += int64(len(r.buf))
+			if r.sent >= r.size {
+				if r.bad {
+					r.buf = append(r.buf, `, "x"`...)
+				}
+				r.stage = 2
+			}
+		case 2:
+			r.buf, r.stage = append(append(r.buf, r.tail...), r.more...), 3
+		default:
+			return 0, io.EOF
+		}
+	}
+	k := copy(p, r.buf)
+	r.buf = r.buf[:copy(r.buf, r.buf[k:])]
+	return k, nil
+}
+
+// TestRun_GiBSyncStreams sends a gossip_sync whose array of consecutive
+// values is 1 GiB long (about 115 million values): it is merged as it
+// arrives, in bounded memory, with the right new_count; and the same line
+// with one bad element at its very end is refused whole, the set unchanged.
+func TestRun_GiBSyncStreams(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 1 GiB twice")
+	}
+	for _, bad := range []bool{false, true} {
+		var stdout, stderr bytes.Buffer
+		cfg := quiet()
+		in := &seqLine{head: []byte(strings.TrimSpace(init3) + "\n" + `{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":2,"messages":[`),
+			tail: []byte("]}}\n"), more: []byte(`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":3,"message":-1}}` + "\n"),
+			size: 1 << 30, bad: bad}
+		cfg.Stdin, cfg.Stdout, cfg.Stderr = in, &stdout, &stderr
+		n, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		if err := n.Run(); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
+			t.Errorf("bad=%v: allocated %d MiB to read a 1 GiB sync", bad, got>>20)
+		}
+		_, bodies := parse(t, stdout.String())
+		if len(bodies) != 3 {
+			t.Fatalf("bad=%v: stdout %.300q", bad, stdout.String())
+		}
+		if !bad {
+			if fmt.Sprint(bodies[1]["new_count"]) != fmt.Sprint(in.next) || n.set.Len() != int(in.next)+1 {
+				t.Fatalf("new_count %v, set %d, want %d values merged", bodies[1]["new_count"], n.set.Len(), in.next)
+			}
+			continue
+		}
+		want := fmt.Sprintf(`element %d ("x") is not an integer`, in.next)
+		if bodies[1]["type"] != "error" || !strings.Contains(fmt.Sprint(bodies[1]["text"]), want) || n.set.Len() != 1 {
+			t.Fatalf("a bad last element: %v, %d values in the set; want an error naming %s and only the broadcast's value", bodies[1], n.set.Len(), want)
+		}
 	}
 }
