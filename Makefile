@@ -5,7 +5,7 @@ BIN      := bin/node
 SHARED   ?= ../shared
 FUZZTIME ?= 10s
 # The fuzz targets, as package:Target.
-FUZZ_TARGETS := ./codec:FuzzDecode ./codec:FuzzParseInt ./codec:FuzzAppendInts ./codec:FuzzAppendString ./codec:FuzzDecodeLong ./node:FuzzHandle ./bench/cluster:FuzzParseEnvelope ./bench/cluster:FuzzParseReply
+FUZZ_TARGETS := ./codec:FuzzDecode ./codec:FuzzParseInt ./codec:FuzzAppendInts ./codec:FuzzAppendString ./codec:FuzzDecodeLong ./codec:FuzzIntStream ./codec:FuzzStream ./node:FuzzHandle ./bench/cluster:FuzzParseEnvelope ./bench/cluster:FuzzParseReply
 
 # benchstat, pinned, fetched through the Go module proxy on first use.
 BENCHSTAT := $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
@@ -16,7 +16,11 @@ NEW       ?= out/bench.txt
 PROFDIR   ?= pprof
 FRESH     := out/pprof
 
-.PHONY: help demo build test unit race cases regress fuzz lint tidy clean bench benchcmp e2e profile profile-diff lab tradeoff
+# The node as of the start of the high-rate work, for same-run comparisons
+# (make reference; the cluster bench's -bin bin/node-ref).
+REF ?= 7a2cb12
+
+.PHONY: help demo build test unit race cases regress fuzz lint tidy clean bench benchcmp e2e pipebench reference profile profile-diff lab tradeoff jitter seeds overload contention
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -33,8 +37,8 @@ unit: ## go test -short ./... (the long bench runs are left to regress)
 	$(GO) test -short ./...
 
 regress: ## the long bench tests, one at a time: Maelstrom fidelity, 3d limits on the 25-node setting, end to end
-	$(GO) test -p 1 -count 1 -run 'Fidelity|Glomers|ProjectNode' ./bench/cluster/
-	$(GO) test -p 1 -count 1 -run 'TestRun$$|TestSweepNode' ./bench/loadgen/ ./bench/tradeoff/
+	$(GO) test -p 1 -count 1 -run 'Fidelity|Glomers|ProjectNode|NoiseAndLoad|BackgroundLoad' ./bench/cluster/
+	$(GO) test -p 1 -count 1 -run 'TestRun$$|TestSweepNode|TestSweepJitter' ./bench/loadgen/ ./bench/tradeoff/
 
 race: ## the node's packages under the race detector
 	$(GO) test -race ./codec/ ./set/ ./gossip/ ./node/ .
@@ -52,10 +56,11 @@ fuzz: ## run each fuzz target for FUZZTIME (a duration, default 10s, or a count 
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
+	$(GO) vet ./... ./bench/...
 
-tidy: ## fail when go.mod or go.sum are not tidy
-	$(GO) mod tidy -diff
+tidy: ## fail when either module's go.mod or go.sum is not tidy
+	GOWORK=off $(GO) mod tidy -diff
+	cd bench && GOWORK=off $(GO) mod tidy -diff
 
 bench: ## micro benchmarks, ours and baseline, COUNT runs each, benchstat format -> out/bench.txt
 	@mkdir -p out
@@ -69,6 +74,29 @@ e2e: build ## end to end: node, baseline and cat on one 2M-line stream, medians 
 	$(GO) build -o bin/baseline ./bench/cmd/baseline
 	$(GO) run ./bench/cmd/loadgen -bin $(BIN) -baseline bin/baseline -runs 3
 
+pipebench: build ## the node and the baseline against cat through the same pipes: big reads, giant syncs, one message at a time, start-up -> out/pipebench/
+	$(GO) build -o bin/baseline ./bench/cmd/baseline
+	@mkdir -p out/pipebench
+	$(GO) run ./bench/cmd/pipebench -bin ./$(BIN) -baseline bin/baseline -out out/pipebench/results.json > out/pipebench/tables.md && cat out/pipebench/tables.md
+
+reference: ## build the node as of commit REF into bin/node-ref (from git history), to measure against in the same run
+	@rm -rf out/ref && mkdir -p out/ref bin
+	git archive $(REF) | tar -x -C out/ref
+	cd out/ref && $(GO) build -o ../../bin/node-ref .
+	rm -rf out/ref
+
+jitter: build ## the default node on the efficiency setting at delivery jitters of 0, 2, 5, 10 and 20 ms, 3 runs each (about 8 min) -> out/
+	$(GO) run ./bench/cmd/tradeoff -bin ./$(BIN) -sweep jitter -jitters 0,2,5,10,20 -runs 3
+
+seeds: build ## the default node on the efficiency setting, bench seeds 1 to 10: every run's figures and the medians (about 6 min)
+	$(GO) run ./bench/cmd/tradeoff -bin ./$(BIN) -variants balanced -runs 10
+
+overload: build ## 25 nodes at 5,000 requests/s for 60 s, then 100/s for 30 s: per-phase stable latency and node CPU
+	$(GO) run ./bench/cmd/cluster -bin ./$(BIN) -node-count 25 -latency 100 -rate-schedule 5000:60,100:30
+
+contention: build ## the efficiency setting with the nodes at the bench's priority beside two busy loops
+	$(GO) run ./bench/cmd/cluster -bin ./$(BIN) -node-count 25 -time-limit 20 -rate 100 -latency 100 -node-nice 0 -background-load 2
+
 profile: ## CPU and allocation profiles of the merge and end-to-end benchmarks -> $(PROFDIR)/
 	@mkdir -p $(PROFDIR)
 	# CPU and allocations in separate runs: recording every allocation's
@@ -78,9 +106,9 @@ profile: ## CPU and allocation profiles of the merge and end-to-end benchmarks -
 	$(GO) test -run '^$$' -bench 'SyncMerge/1M/seq/empty/impl=ours' -benchtime 40x -memprofilerate 1 -o $(PROFDIR)/micro.test \
 		-memprofile $(PROFDIR)/merge.mem.pprof ./bench/micro/
 	$(GO) test -run '^$$' -bench '^BenchmarkRun$$' -benchtime 5x -o $(PROFDIR)/node.test \
-		-cpuprofile $(PROFDIR)/e2e.cpu.pprof ./node/
+		-cpuprofile $(PROFDIR)/e2e.cpu.pprof ./bench/micro/
 	$(GO) test -run '^$$' -bench '^BenchmarkRun$$' -benchtime 5x -memprofilerate 1 -o $(PROFDIR)/node.test \
-		-memprofile $(PROFDIR)/e2e.mem.pprof ./node/
+		-memprofile $(PROFDIR)/e2e.mem.pprof ./bench/micro/
 	rm -f $(PROFDIR)/micro.test $(PROFDIR)/node.test
 
 profile-diff: ## fresh profiles into out/pprof, then the top of each against the committed ones in pprof/

@@ -1,8 +1,10 @@
 package micro_test
 
 import (
+	"bytes"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -19,14 +21,23 @@ var sizes = []struct {
 	n    int
 }{{"1k", 1_000}, {"100k", 100_000}, {"1M", 1_000_000}}
 
-// values returns n distinct values: dense (0..n-1, ascending, as a node's
-// own gossip_sync carries them) or sparse (distinct random values from
-// [0, 1000·n), one in a thousand, unsorted).
-func values(n int, sparse bool) []int64 {
+// shapes are the kinds of gossip_sync arrays the merge benchmarks time.
+var shapes = []string{"seq", "sorted-sparse", "desc", "random", "random64"}
+
+// values returns n distinct values of a shape: seq, 0..n-1 ascending (a
+// node's own gossip_sync); sorted-sparse, distinct random values from
+// [0, 1000·n), ascending; desc, n-1..0; random, the sorted-sparse values
+// unsorted; random64, distinct random values over the whole int64 range
+// (one per roaring container, the set's worst case).
+func values(n int, shape string) []int64 {
 	v := make([]int64, 0, n)
-	if !sparse {
+	switch shape {
+	case "seq", "desc":
 		for i := range n {
 			v = append(v, int64(i))
+		}
+		if shape == "desc" {
+			slices.Reverse(v)
 		}
 		return v
 	}
@@ -34,10 +45,16 @@ func values(n int, sparse bool) []int64 {
 	seen := make(map[int64]bool, n)
 	for len(v) < n {
 		x := r.Int64N(int64(n) * 1000)
+		if shape == "random64" {
+			x = int64(r.Uint64())
+		}
 		if !seen[x] {
 			seen[x] = true
 			v = append(v, x)
 		}
+	}
+	if shape == "sorted-sparse" {
+		slices.Sort(v)
 	}
 	return v
 }
@@ -48,54 +65,51 @@ func syncLine(vals []int64) []byte {
 	return append(b, "}}"...)
 }
 
-// BenchmarkSyncMerge times one gossip_sync from its line to the merged set:
-// decode, parse the values, merge them and count the new ones. "empty" merges
-// into a fresh set each time; "full" into a set that already holds them all.
+// syncNode returns a node (no gossip of its own) after init.
+func syncNode(b *testing.B) *node.Node {
+	n, err := node.New(node.Config{Seed: 1, NoStar: true, Stderr: io.Discard})
+	if err != nil {
+		b.Fatal(err)
+	}
+	n.Handle([]byte(initLine), nil)
+	return n
+}
+
+// BenchmarkSyncMerge times one gossip_sync from its line to the merged set,
+// through the node's own path (node.Handle: a line this long is read by a
+// codec.Stream, its array parsed into a set.Stage as it goes, then committed
+// to the set and the new ones counted; the reply is a few bytes). "empty"
+// merges into a fresh node each time (made with the timer stopped); "full"
+// into a node that already holds them all. Allocations do not grow with the
+// array: into an empty set they are the set's new containers.
 func BenchmarkSyncMerge(b *testing.B) {
+	codec.Pretouch()
 	for _, sz := range sizes {
-		for _, shape := range []string{"seq", "sparse"} {
-			vals := values(sz.n, shape == "sparse")
+		for _, shape := range shapes {
+			vals := values(sz.n, shape)
 			line := syncLine(vals)
 			for _, into := range []string{"empty", "full"} {
 				prefix := sz.name + "/" + shape + "/" + into
 				b.Run(prefix+"/impl=ours", func(b *testing.B) {
-					dec := codec.NewDecoder()
-					var m codec.Message
-					buf := make([]int64, 0, sz.n)
-					full := set.New()
-					full.Merge(append([]int64(nil), vals...))
-					// Warm-up: the decoder's scratch grows to size once.
-					if err := dec.Decode(line, &m); err != nil {
-						b.Fatal(err)
+					want := []byte(`"new_count": ` + strconv.Itoa(sz.n) + `,`)
+					if into == "full" {
+						want = []byte(`"new_count": 0,`)
 					}
+					full := syncNode(b)
+					full.Handle(line, nil)
+					out := syncNode(b).Handle(line, nil) // warm-up
 					b.SetBytes(int64(len(line)))
 					b.ReportAllocs()
 					for b.Loop() {
-						s := full
+						n := full
 						if into == "empty" {
-							s = set.New()
+							b.StopTimer()
+							n = syncNode(b)
+							b.StartTimer()
 						}
-						if err := dec.Decode(line, &m); err != nil {
-							b.Fatal(err)
-						}
-						// As the node does: a long line's values were
-						// parsed by Decode while it validated the line.
-						vals := m.Values
-						if !m.HasValues {
-							var err error
-							if buf, err = codec.AppendInts(buf[:0], m.Messages); err != nil {
-								b.Fatal(err)
-							}
-							vals = buf
-						}
-						added := s.Merge(vals)
-						if want := sz.n; into == "full" {
-							want = 0
-							if added != want {
-								b.Fatalf("added %d, want %d", added, want)
-							}
-						} else if added != want {
-							b.Fatalf("added %d, want %d", added, want)
+						out = n.Handle(line, out[:0])
+						if !bytes.Contains(out, want) {
+							b.Fatalf("reply %.200s, want %s", out, want)
 						}
 					}
 					b.ReportMetric(float64(sz.n)*float64(b.N)/b.Elapsed().Seconds(), "values/s")
@@ -130,7 +144,7 @@ func BenchmarkSyncMerge(b *testing.B) {
 // as a read_ok line. SetBytes is the reply's size, so MB/s is output speed.
 func BenchmarkReadOK(b *testing.B) {
 	for _, sz := range sizes {
-		vals := values(sz.n, false)
+		vals := values(sz.n, "seq")
 		b.Run(sz.name+"/impl=ours", func(b *testing.B) {
 			s := set.New()
 			s.Merge(append([]int64(nil), vals...))
@@ -219,7 +233,7 @@ func BenchmarkHandle(b *testing.B) {
 				b.Fatal(err)
 			}
 			out := n.Handle([]byte(initLine), nil)
-			n.Set().Merge(values(100, false))
+			n.Set().Merge(values(100, "seq"))
 			b.ReportAllocs()
 			for b.Loop() {
 				out = n.Handle(line, out[:0])
@@ -245,12 +259,13 @@ func BenchmarkHandle(b *testing.B) {
 }
 
 // BenchmarkMergeParallel merges batches of 1,000 values from every
-// goroutine of RunParallel at once: the sharded set under contention against
-// the baseline's map behind one mutex.
+// goroutine of RunParallel at once: the sharded set (set.Shared, the one
+// with shard locks) under contention against the baseline's map behind one
+// mutex.
 func BenchmarkMergeParallel(b *testing.B) {
 	const batch = 1000
 	b.Run("impl=ours", func(b *testing.B) {
-		s := set.New()
+		s := set.NewShared()
 		var next atomic.Int64
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {
