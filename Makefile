@@ -33,15 +33,16 @@ build: ## build the node into bin/node
 
 test: lint unit race cases regress ## everything CI runs but fuzzing: lint, unit tests, race tests, sample cases, bench regressions
 
-unit: ## go test -short ./... (the long bench runs are left to regress)
-	$(GO) test -short ./...
+unit: ## go test -short over both modules (the long tests are left to regress)
+	$(GO) test -short ./... ./bench/...
 
-regress: ## the long bench tests, one at a time: Maelstrom fidelity, 3d limits on the 25-node setting, end to end
+regress: ## the long tests, one at a time: 1 GiB lines, 1,000 simulated nodes, Maelstrom fidelity, 3d limits on the 25-node setting, end to end
+	$(GO) test -p 1 -count 1 -run 'GiB|Scale' ./node/ ./gossip/
 	$(GO) test -p 1 -count 1 -run 'Fidelity|Glomers|ProjectNode|NoiseAndLoad|BackgroundLoad' ./bench/cluster/
 	$(GO) test -p 1 -count 1 -run 'TestRun$$|TestSweepNode|TestSweepJitter' ./bench/loadgen/ ./bench/tradeoff/
 
-race: ## the node's packages under the race detector
-	$(GO) test -race ./codec/ ./set/ ./gossip/ ./node/ .
+race: ## the node's packages under the race detector (the short tests)
+	$(GO) test -race -short ./codec/ ./set/ ./gossip/ ./node/ .
 
 cases: build ## the exercise's sample cases, byte for byte (skipped when ../shared is absent)
 	@if [ -x $(SHARED)/run-cases ]; then $(SHARED)/run-cases ./$(BIN) $(SHARED)/cases; \
