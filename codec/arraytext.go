@@ -1,13 +1,26 @@
 package codec
 
-import "math"
+import (
+	"encoding/binary"
+	"math"
+	"slices"
+	"strconv"
+)
 
 // RangeSource is a set of int64 values that an ArrayText encodes: its size,
-// and its values in a range, ascending, each once.
+// and its values in a range, ascending, each once, in pieces of about limit
+// values (AppendRangeLimit appends at least limit values, or all there are
+// in the range, and at most a bounded number more; the caller goes on after
+// the last).
 type RangeSource interface {
 	Len() int
-	AppendRange(dst []int64, lo, hi int64) []int64
+	AppendRangeLimit(dst []int64, lo, hi int64, limit int) []int64
 }
+
+// fetchValues is how many values an ArrayText reads from its source at a
+// time, so that encoding a big set again needs scratch for about that many,
+// not for the whole set.
+const fetchValues = 8192
 
 // Segment sizes of an ArrayText, in values: a segment that grows past
 // maxSegment is split into segments of splitSegment.
@@ -48,7 +61,8 @@ type segment struct {
 // running goroutines.
 type ArrayText struct {
 	segs  []segment
-	vals  []int64 // scratch for re-encoding
+	vals  []int64   // scratch: values read from the source
+	made  []segment // scratch: segments made by splitting one
 	epoch uint64
 }
 
@@ -164,11 +178,13 @@ func (a *ArrayText) AppendTo(src RangeSource, dst []byte) []byte {
 // values as src (a change that went unreported).
 func (a *ArrayText) update(src RangeSource) {
 	for pass := 0; ; pass++ {
-		n := 0
 		for k := 0; k < len(a.segs); k++ {
 			if a.segs[k].dirty {
 				k = a.encode(src, k)
 			}
+		}
+		n := 0
+		for k := range a.segs {
 			n += a.segs[k].n
 		}
 		if n == src.Len() || pass == 1 {
@@ -179,45 +195,141 @@ func (a *ArrayText) update(src RangeSource) {
 }
 
 // encode encodes segment k again, splitting it when it holds more than
-// maxSegment values, and returns the index of the last segment it made.
+// maxSegment values, and returns the index of the last segment it made. It
+// reads the segment's values from src in pieces of about fetchValues, so
+// that its scratch stays small however many values the segment holds.
 func (a *ArrayText) encode(src RangeSource, k int) int {
-	hi := int64(math.MaxInt64)
+	lo, hi := a.segs[k].lo, int64(math.MaxInt64)
 	if k+1 < len(a.segs) {
 		hi = a.segs[k+1].lo - 1
 	}
-	a.vals = src.AppendRange(a.vals[:0], a.segs[k].lo, hi)
-	vals := a.vals
-	if len(vals) <= maxSegment {
-		a.fill(k, vals)
+	a.vals = src.AppendRangeLimit(a.vals[:0], lo, hi, maxSegment+1)
+	if len(a.vals) <= maxSegment { // every value of the range
+		a.fill(&a.segs[k], a.vals)
 		return k
 	}
-	// Split: the first part keeps the segment's lower bound; each other
-	// part starts at its first value.
-	parts := (len(vals) + splitSegment - 1) / splitSegment
-	extra := make([]segment, parts-1)
-	a.segs = append(a.segs[:k+1], append(extra, a.segs[k+1:]...)...)
-	for p := range parts {
-		part := vals[p*splitSegment : min((p+1)*splitSegment, len(vals))]
-		if p > 0 {
-			a.segs[k+p] = segment{lo: part[0]}
+	// Split into segments of splitSegment values: the first keeps the
+	// segment's lower bound (and buffer), each other starts at its first
+	// value.
+	head := a.segs[k]
+	a.made = a.made[:0]
+	add := func(vals []int64) {
+		seg := segment{lo: vals[0]}
+		if len(a.made) == 0 {
+			seg = head
 		}
-		a.fill(k+p, part)
+		a.fill(&seg, vals)
+		a.made = append(a.made, seg)
 	}
-	return k + parts - 1
+	for {
+		off := 0
+		for ; len(a.vals)-off >= splitSegment; off += splitSegment {
+			add(a.vals[off : off+splitSegment])
+		}
+		a.vals = a.vals[:copy(a.vals, a.vals[off:])]
+		last := a.made[len(a.made)-1].last
+		if len(a.vals) > 0 {
+			last = a.vals[len(a.vals)-1]
+		}
+		if last == hi {
+			break
+		}
+		n := len(a.vals)
+		if a.vals = src.AppendRangeLimit(a.vals, last+1, hi, fetchValues); len(a.vals) == n {
+			break
+		}
+	}
+	if len(a.vals) > 0 {
+		add(a.vals)
+	}
+	a.segs = slices.Replace(a.segs, k, k+1, a.made...)
+	clear(a.made) // the texts now belong to a.segs
+	return k + len(a.made) - 1
 }
 
-// fill sets the text of segment k to vals (ascending, all of its values).
-func (a *ArrayText) fill(k int, vals []int64) {
-	s := &a.segs[k]
+// fill sets the text of segment s to vals (ascending, all of its values),
+// in its own buffer unless that was handed out in this epoch.
+func (a *ArrayText) fill(s *segment, vals []int64) {
 	t := s.text[:0]
 	if s.lent == a.epoch {
 		t = nil // handed out: leave it to its readers
 	}
-	for _, v := range vals {
-		t = appendElem(t, v, true)
+	if need := textBound(vals); cap(t) < need {
+		t = make([]byte, 0, need)
+	}
+	for i := 0; i < len(vals); {
+		j := i + 1
+		for j < len(vals) && vals[j] == vals[j-1]+1 {
+			j++
+		}
+		if j-i >= runText {
+			t = appendRun(t, vals[i], vals[j-1])
+		} else {
+			for _, v := range vals[i:j] {
+				t = appendElem(t, v, true)
+			}
+		}
+		i = j
 	}
 	s.text, s.n, s.dirty = t, len(vals), false
 	if len(vals) > 0 {
 		s.last = vals[len(vals)-1]
+	}
+}
+
+// textBound returns a bound on the text of ascending vals, each preceded by
+// ", " (its longest value is one of its ends), and the 8 bytes that
+// appendRun may write past its last value.
+func textBound(vals []int64) int {
+	if len(vals) == 0 {
+		return 0
+	}
+	return len(vals)*(2+max(intLen(vals[0]), intLen(vals[len(vals)-1]))) + 8
+}
+
+// runText is the length from which a run of consecutive values is written
+// by appendRun.
+const runText = 16
+
+// appendRun appends ", v" for each v from lo to hi (lo <= hi). The digits of
+// each value are made from those of the value before by adding one, eight
+// digits at a time in a word (carry, as IntStream predicts its input), which
+// is several times faster than formatting each; values that are negative or
+// of more than eight digits are formatted one by one.
+func appendRun(dst []byte, lo, hi int64) []byte {
+	const nines = 0x3939393939393939
+	for {
+		if lo < 0 || lo >= 1e8 {
+			dst = appendElem(dst, lo, true)
+			if lo == hi {
+				return dst
+			}
+			lo++
+			continue
+		}
+		var b [8]byte
+		n := len(strconv.AppendInt(b[:0], lo, 10))
+		word := binary.LittleEndian.Uint64(b[:])
+		top, up := uint(8*(n-1)), uint(8*(8-n))
+		end := min(hi, int64(pow10[n])-1) // the last value with n digits
+		count := int(end - lo + 1)
+		p := len(dst)
+		dst = slices.Grow(dst, count*(n+2)+8)
+		w := dst[:cap(dst)] // the word writes go up to 8 bytes past a value
+		for range count {
+			w[p], w[p+1] = ',', ' '
+			binary.LittleEndian.PutUint64(w[p+2:], word)
+			p += n + 2
+			if byte(word>>top) != '9' {
+				word += 1 << top
+			} else {
+				word, _ = carry(word, n, top, up, nines)
+			}
+		}
+		dst = dst[:p]
+		if end == hi {
+			return dst
+		}
+		lo = end + 1
 	}
 }

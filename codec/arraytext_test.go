@@ -14,9 +14,11 @@ type sortedSet struct{ vals []int64 }
 
 func (s *sortedSet) Len() int { return len(s.vals) }
 
-func (s *sortedSet) AppendRange(dst []int64, lo, hi int64) []int64 {
+// AppendRangeLimit appends the values of [lo, hi], stopping at limit
+// values plus a few (as the set stops at the end of a chunk).
+func (s *sortedSet) AppendRangeLimit(dst []int64, lo, hi int64, limit int) []int64 {
 	i, _ := slices.BinarySearch(s.vals, lo)
-	for ; i < len(s.vals) && s.vals[i] <= hi; i++ {
+	for n := 0; i < len(s.vals) && s.vals[i] <= hi && n < limit+limit%7; i, n = i+1, n+1 {
 		dst = append(dst, s.vals[i])
 	}
 	return dst
@@ -161,4 +163,67 @@ func TestArrayText_Segments(t *testing.T) {
 	if len(a.segs) < 20_000/maxSegment {
 		t.Fatalf("%d segments for 20,000 values", len(a.segs))
 	}
+}
+
+// TestAppendRun: a run's text is the text of its values formatted one by
+// one, across sign changes, digit counts and the eight-digit word.
+func TestAppendRun(t *testing.T) {
+	for _, r := range [][2]int64{{-20, 20}, {0, 1000}, {7, 7}, {99_999_990, 100_000_010}, {9_999_989, 10_000_011},
+		{math.MaxInt64 - 5, math.MaxInt64}, {math.MinInt64, math.MinInt64 + 3}, {95, 105}} {
+		var want []byte
+		for v := r[0]; ; v++ {
+			want = appendElem(want, v, true)
+			if v == r[1] {
+				break
+			}
+		}
+		prefix := []byte("x")
+		if got := appendRun(prefix, r[0], r[1]); !bytes.Equal(got[1:], want) || got[0] != 'x' {
+			t.Fatalf("appendRun(%d, %d) = %.100q..., want %.100q...", r[0], r[1], got, want)
+		}
+	}
+}
+
+// BenchmarkArrayText_Build times the text of a million consecutive values
+// made afresh (the first read of a big set).
+func BenchmarkArrayText_Build(b *testing.B) {
+	src := &sortedSet{}
+	for v := range int64(1_000_000) {
+		src.vals = append(src.vals, v)
+	}
+	var pieces [][]byte
+	b.ReportAllocs()
+	for b.Loop() {
+		a := NewArrayText()
+		a.Changed(0, 1_000_000)
+		pieces, _ = a.Pieces(src, pieces[:0])
+	}
+}
+
+// TestArrayText_EncodesOnce: a set read for the first time is encoded once,
+// not encoded, miscounted and encoded again.
+func TestArrayText_EncodesOnce(t *testing.T) {
+	src := &countingSet{}
+	for v := range int64(100_000) {
+		src.vals = append(src.vals, v)
+	}
+	a := NewArrayText()
+	a.Changed(0, 100_000)
+	a.Pieces(src, nil)
+	if src.read != 100_000 {
+		t.Fatalf("%d values read to encode 100,000", src.read)
+	}
+}
+
+// countingSet is a sortedSet that counts the values it hands out.
+type countingSet struct {
+	sortedSet
+	read int
+}
+
+func (s *countingSet) AppendRangeLimit(dst []int64, lo, hi int64, limit int) []int64 {
+	n := len(dst)
+	dst = s.sortedSet.AppendRangeLimit(dst, lo, hi, limit)
+	s.read += len(dst) - n
+	return dst
 }

@@ -224,17 +224,26 @@ func (d *Decoder) Decode(line []byte, m *Message) error {
 // (another messages field won, or none was streamed) Messages is the field's
 // own text, as for any line.
 //
-// Whether the Placeholder won is told by where the field's text lies in the
-// line, which sonic's raw fields show (DecodeStreamed waits for sonic's
-// compilation if it is not done yet). A line with invalid UTF-8, which the decoder would read from a copy
-// of its own, is first made valid here the same way (each bad byte becomes
-// U+FFFD, as encoding/json and sonic read it), in d's scratch, so that the
-// Placeholder can still be found; m then aliases that scratch.
-func (d *Decoder) DecodeStreamed(held []byte, placeholder int, m *Message) error {
+// sure is the Stream's Sure: then the scan already knows that the
+// Placeholder is the messages field the decoder takes. Otherwise (a key with
+// an escape or a non-ASCII byte, which may fold onto a field name) it is
+// told by where the field's text lies in the line, which sonic's raw fields
+// show (DecodeStreamed waits for sonic's compilation if it is not done yet);
+// a line with invalid UTF-8, which sonic would read from a copy of its own,
+// is first made valid here the same way (each bad byte becomes U+FFFD, as
+// encoding/json and sonic read it), in d's scratch, and m then aliases that
+// scratch.
+func (d *Decoder) DecodeStreamed(held []byte, placeholder int, sure bool, m *Message) error {
+	if placeholder >= 0 && sure {
+		if err := d.Decode(held, m); err != nil {
+			return err
+		}
+		m.Staged = string(m.Messages) == Placeholder
+		return nil
+	}
 	if placeholder >= 0 && !warm.Load() {
 		// encoding/json's raw fields are copies, which do not tell where
-		// they were: wait for sonic (once, for a long line that comes in
-		// the first milliseconds of a process).
+		// they were: wait for sonic.
 		Pretouch()
 	}
 	if placeholder >= 0 && !utf8.Valid(held) {

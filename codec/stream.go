@@ -47,6 +47,7 @@ type Stream struct {
 	inBody   bool      // the object at depth 2 is the body
 	escape   bool      // in a string, after a backslash
 	holder   int       // offset in rest of the last streamed array's Placeholder; -1 none
+	exotic   bool      // a key of the first two levels has an escape or a non-ASCII byte
 	elemBase int       // after a bad element, see IntStream.ElemBase
 	copying  bool      // holding the rest of the line after a bad element
 	length   int       // bytes of the line seen
@@ -99,6 +100,9 @@ func (s *Stream) Feed(piece []byte) {
 				s.nk = -1
 				continue
 			}
+			if s.state == ssKey && (c == '\\' || c >= 0x80) {
+				s.exotic = true // a key the decoder may match where the scan does not
+			}
 			switch c {
 			case '\\':
 				s.escape = true
@@ -130,6 +134,9 @@ func (s *Stream) Feed(piece []byte) {
 				continue
 			}
 			if c != '[' {
+				// A later messages field that is no array: it wins
+				// over an array streamed before.
+				s.holder = -1
 				s.state = ssOut
 				i--
 				continue
@@ -258,9 +265,9 @@ func (s *Stream) hold(b []byte) {
 
 // End finishes the line and returns its held part, to decode with
 // DecodeStreamed, and the offset of the Placeholder of the streamed array in
-// it (-1 when none was streamed, or its values went to the sink only in
-// part). It returns ErrTooLong when the line was dropped. held aliases s
-// until the next Reset.
+// it (-1 when none was streamed, its values went to the sink only in part,
+// or a later messages field replaced it). It returns ErrTooLong when the
+// line was dropped. held aliases s until the next Reset.
 func (s *Stream) End() (held []byte, placeholder int, err error) {
 	if s.state == ssTooLong {
 		return nil, -1, ErrTooLong
@@ -273,6 +280,13 @@ func (s *Stream) End() (held []byte, placeholder int, err error) {
 	}
 	return s.rest, s.holder, nil
 }
+
+// Sure reports whether the scan saw every key of the line's first two levels
+// as the decoder reads it: none has an escape or a non-ASCII byte, which
+// the decoder may fold onto "body" or "messages" where the scan does not.
+// When it is sure, the Placeholder that End returns is the messages field
+// the decoder takes, if the line is well-formed.
+func (s *Stream) Sure() bool { return !s.exotic }
 
 // ElemBase returns what to add to the index of an element error reported
 // for the held part of the line, to get its index in the line's array (see

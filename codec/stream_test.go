@@ -12,6 +12,13 @@ import (
 // Message, the values that reached the sink (in order, runs expanded), the
 // error, and the element index base for an element error of the held part.
 func streamDecode(d *Decoder, line []byte, cuts []int) (Message, []int64, error, int) {
+	return streamDecodeSure(d, line, cuts, true)
+}
+
+// streamDecodeSure is streamDecode; with trustScan false, DecodeStreamed is
+// told that the scan is not sure, so that it finds the Placeholder by its
+// offset.
+func streamDecodeSure(d *Decoder, line []byte, cuts []int, trustScan bool) (Message, []int64, error, int) {
 	var c collect
 	s := NewStream(1 << 30)
 	s.Reset(&c)
@@ -30,7 +37,7 @@ func streamDecode(d *Decoder, line []byte, cuts []int) (Message, []int64, error,
 		return Message{}, nil, err, 0
 	}
 	var m Message
-	err = d.DecodeStreamed(held, ph, &m)
+	err = d.DecodeStreamed(held, ph, trustScan && s.Sure(), &m)
 	return m, c.vals, err, s.ElemBase()
 }
 
@@ -44,6 +51,10 @@ func checkStreamDecode(t *testing.T, d *Decoder, line []byte, cuts []int) {
 	var whole Message
 	wantErr := d.Decode(line, &whole)
 	m, vals, err, base := streamDecode(d, line, cuts)
+	// The scan's verdict and the offset's agree.
+	if m2, _, err2, _ := streamDecodeSure(d, line, cuts, false); (err == nil) != (err2 == nil) || err == nil && m.Staged != m2.Staged {
+		t.Fatalf("stream of %q cut at %v: staged %v (%v) by the scan, %v (%v) by the offset", clipQ(line), cuts, m.Staged, err, m2.Staged, err2)
+	}
 	if (err == nil) != (wantErr == nil) || err != nil && !sameSentinel(err, wantErr) {
 		t.Fatalf("stream of %q cut at %v: error %v, whole line %v", clipQ(line), cuts, err, wantErr)
 	}
@@ -199,4 +210,18 @@ func FuzzStream(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line []byte, a, b uint16) {
 		checkStreamDecode(t, d, line, []int{int(a), int(b)})
 	})
+}
+
+// TestStream_WarmUp: before sonic is compiled, a streamed line whose keys
+// the scan reads for sure is decoded with encoding/json (no wait for
+// sonic), and its array is still taken from the sink.
+func TestStream_WarmUp(t *testing.T) {
+	warm.Store(false)
+	defer warm.Store(true)
+	d := NewDecoder()
+	line := []byte(streamLines()[0])
+	m, vals, err, _ := streamDecode(d, line, []int{50})
+	if err != nil || !m.Staged || len(vals) != 151 {
+		t.Fatalf("err %v, staged %v, %d values", err, m.Staged, len(vals))
+	}
 }

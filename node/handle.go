@@ -168,7 +168,7 @@ func (n *Node) endStream(out []byte) []byte {
 		return out
 	}
 	m := &n.msg
-	if err := n.dec.DecodeStreamed(held, placeholder, m); err != nil {
+	if err := n.dec.DecodeStreamed(held, placeholder, n.stream.Sure(), m); err != nil {
 		n.warnf("dropped line %d (%d bytes): %v", n.lines, n.stream.Len(), err)
 		return out
 	}

@@ -305,3 +305,47 @@ func searchGE[T cmp.Ordered](s []T, i int, target T) int {
 	}
 	return hi
 }
+
+// AppendRangeLimit is AppendRange that stops early: once it has appended
+// limit values or more, it finishes the chunk it is in (2^16 keys) and
+// returns, so that it appends at most limit+65535 values; the caller goes on
+// from the last value appended plus one. It costs O(values appended + the
+// chunks it visits), not a pass over the whole range first, so a range can
+// be read in bounded pieces however many values it holds. Once dst has the
+// capacity it allocates nothing.
+func (s *Set) AppendRangeLimit(dst []int64, lo, hi int64, limit int) []int64 {
+	if lo > hi {
+		return dst
+	}
+	kLo, kHi := key(lo), key(hi)
+	cLo, cHi := kLo>>chunkBits, kHi>>chunkBits
+	loX, hiX := uint16(kLo), uint16(kHi)
+	var pos, end [nShards]int
+	for si := range s.shards {
+		sh := &s.shards[si]
+		p, e := searchGE(sh.keys, 0, cLo), len(sh.keys)
+		if cHi < math.MaxUint64>>chunkBits {
+			e = searchGE(sh.keys, p, cHi+1)
+		}
+		pos[si], end[si] = p, e
+	}
+	start := len(dst)
+	it := s.iter()
+	for len(dst)-start < limit {
+		best, bestC := -1, uint64(0)
+		for si := range nShards {
+			if p := pos[si]; p < end[si] {
+				if c := s.shards[si].keys[p]; best < 0 || c < bestC {
+					best, bestC = si, c
+				}
+			}
+		}
+		if best < 0 {
+			break
+		}
+		ch := &s.shards[best].cs[pos[best]]
+		pos[best]++
+		dst = ch.appendIn(dst, bestC, bound(bestC, cLo, loX, 0), bound(bestC, cHi, hiX, lowMask), it)
+	}
+	return dst
+}

@@ -96,3 +96,44 @@ func checkRange(t *testing.T, s *Set, all []int64, lo, hi int64) {
 		t.Fatalf("AppendRange(%d, %d) did not reuse dst's capacity", lo, hi)
 	}
 }
+
+// TestSet_AppendRangeLimit reads ranges in limited pieces and checks that
+// the pieces, joined, are AppendRange of the whole range.
+func TestSet_AppendRangeLimit(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	s := New()
+	var vals []int64
+	for range 20_000 {
+		vals = append(vals, r.Int64N(1<<22)-1<<21)
+	}
+	for v := int64(5_000_000); v < 5_300_000; v++ {
+		vals = append(vals, v)
+	}
+	vals = append(vals, math.MinInt64, math.MaxInt64, -1, 0)
+	s.Merge(slices.Clone(vals))
+	for _, tc := range []struct {
+		lo, hi int64
+		limit  int
+	}{{math.MinInt64, math.MaxInt64, 1000}, {-100, 5_100_000, 1}, {0, 0, 5}, {5_000_000, 5_299_999, 70_000}, {7, 6, 10}} {
+		want := s.AppendRange(nil, tc.lo, tc.hi)
+		var got []int64
+		for lo := tc.lo; lo <= tc.hi; {
+			n := len(got)
+			got = s.AppendRangeLimit(got, lo, tc.hi, tc.limit)
+			if len(got) == n {
+				break
+			}
+			if len(got)-n > tc.limit+1<<16 {
+				t.Fatalf("limit %d: %d values in one call", tc.limit, len(got)-n)
+			}
+			last := got[len(got)-1]
+			if last == math.MaxInt64 {
+				break
+			}
+			lo = last + 1
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("range [%d, %d] by %d: %d values, want %d", tc.lo, tc.hi, tc.limit, len(got), len(want))
+		}
+	}
+}
