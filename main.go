@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -27,6 +28,9 @@ func main() {
 			fmt.Fprintf(os.Stderr, "[ERR] node: %v\n", err)
 		}
 		os.Exit(2)
+	}
+	if cfg.Procs > 0 {
+		runtime.GOMAXPROCS(cfg.Procs)
 	}
 	n, err := node.New(cfg)
 	if err != nil {

@@ -116,7 +116,9 @@ func Pretouch() {
 	compileOnce.Do(func() {
 		// A failure only means that the first sonic decode compiles
 		// lazily.
-		_ = sonic.PretouchMany([]reflect.Type{reflect.TypeOf(envelope{}), reflect.TypeOf(probe{})},
+		// The probe, decoded only for a line without a type, is left to
+		// compile when first needed.
+		_ = sonic.PretouchMany([]reflect.Type{reflect.TypeOf(envelope{})},
 			option.WithCompileMaxInlineDepth(2))
 		warm.Store(true)
 	})

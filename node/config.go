@@ -66,6 +66,11 @@ type Config struct {
 	// random seed.
 	Seed uint64
 
+	// Procs is how many threads run Go code at once (GOMAXPROCS) in the
+	// node binary; 0 leaves Go's default. The binary acts on it; New
+	// ignores it.
+	Procs int
+
 	// CPUProfile names the file that the node binary writes a CPU profile
 	// of its run to ("%p" becomes the process id); empty means none. The
 	// binary acts on it; New ignores it.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/valyala/bytebufferpool"
 )
@@ -48,83 +49,127 @@ type polledInput struct {
 	buf      []byte
 	deadline time.Time
 	restore  func() // puts the file back into blocking mode, if it was
+	drained  bool   // the last read took less than the buffer: the pipe was empty then
+
+	// The state of one next, kept here (not in a closure) so that a read
+	// allocates nothing; readFn is p.read, made once.
+	readFn      func(fd uintptr) bool
+	idle        func() error
+	n           int
+	rerr, ierr  error
+	idled, wait bool
 }
 
 // pollFile returns a polledInput for f when f is a pipe or a socket, or nil.
-// A pipe that is in blocking mode (a process's stdin usually is) is put in
-// non-blocking mode for the node's lifetime and back at close.
 func pollFile(f *os.File) *polledInput {
+	nf, restore := pollable(f)
+	if nf == nil {
+		return nil
+	}
+	rc, err := nf.SyscallConn()
+	if err != nil {
+		restore()
+		return nil
+	}
+	p := &polledInput{f: nf, rc: rc, buf: make([]byte, readSize), restore: restore}
+	p.readFn = p.read
+	return p
+}
+
+// pollable returns f, when f is a pipe or socket in Go's poller; or, when it
+// is one in blocking mode (a process's stdin and stdout usually are), a new
+// file of the same descriptor in non-blocking mode, in the poller, with the
+// function that puts the descriptor back into blocking mode; or nil for any
+// other file. A new file is kept for the process's lifetime (its finalizer
+// would close the descriptor).
+func pollable(f *os.File) (*os.File, func()) {
 	fi, err := f.Stat()
 	if err != nil || fi.Mode()&(os.ModeNamedPipe|os.ModeSocket) == 0 {
-		return nil
+		return nil, nil
 	}
-	p := &polledInput{f: f, buf: make([]byte, readSize), restore: func() {}}
-	if f.SetReadDeadline(time.Time{}) != nil {
-		// Not in the poller: reopen the descriptor as a non-blocking
-		// file. The new *os.File is kept for the process's lifetime
-		// (its finalizer would close the descriptor).
-		rc, err := f.SyscallConn()
-		if err != nil {
-			return nil
-		}
-		var fd uintptr
-		var serr error
-		if err := rc.Control(func(d uintptr) { fd, serr = d, syscall.SetNonblock(int(d), true) }); err != nil || serr != nil {
-			return nil
-		}
-		nf := os.NewFile(fd, f.Name())
-		if nf.SetReadDeadline(time.Time{}) != nil {
-			syscall.SetNonblock(int(fd), false)
-			return nil
-		}
-		kept = append(kept, nf)
-		p.f = nf
-		p.restore = func() { syscall.SetNonblock(int(fd), false) }
+	if f.SetDeadline(time.Time{}) == nil {
+		return f, func() {}
 	}
-	rc, err := p.f.SyscallConn()
+	rc, err := f.SyscallConn()
 	if err != nil {
-		p.restore()
-		return nil
+		return nil, nil
 	}
-	p.rc = rc
-	return p
+	var fd uintptr
+	var serr error
+	if err := rc.Control(func(d uintptr) { fd, serr = d, syscall.SetNonblock(int(d), true) }); err != nil || serr != nil {
+		return nil, nil
+	}
+	nf := os.NewFile(fd, f.Name())
+	if nf.SetDeadline(time.Time{}) != nil {
+		syscall.SetNonblock(int(fd), false)
+		return nil, nil
+	}
+	kept = append(kept, nf)
+	return nf, func() { syscall.SetNonblock(int(fd), false) }
 }
 
 // kept holds the files that pollFile made, for the process's lifetime.
 var kept []*os.File
+
+// readRaw reads a non-blocking descriptor without telling the scheduler: the
+// read cannot block, so the bookkeeping of a blocking system call (and the
+// wake-up of the runtime's monitor thread that it may cost) is not needed.
+func readRaw(fd int, p []byte) (int, error) {
+	n, _, errno := syscall.RawSyscall(syscall.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(n), nil
+}
 
 func (p *polledInput) next(deadline time.Time, idle func() error) ([]byte, error) {
 	if !deadline.Equal(p.deadline) {
 		p.f.SetReadDeadline(deadline)
 		p.deadline = deadline
 	}
-	var n int
-	var rerr, ierr error
-	idled := false
-	err := p.rc.Read(func(fd uintptr) bool {
-		n, rerr = syscall.Read(int(fd), p.buf)
-		if rerr == syscall.EAGAIN {
-			if !idled {
-				idled = true
-				ierr = idle()
-			}
-			return ierr != nil // wait for input, unless idle failed
-		}
-		return rerr != syscall.EINTR
-	})
+	p.idle, p.n, p.rerr, p.ierr, p.idled, p.wait = idle, 0, nil, nil, false, p.drained
+	err := p.rc.Read(p.readFn)
+	p.idle = nil
+	p.drained = p.rerr == nil && p.n < len(p.buf)
 	switch {
-	case ierr != nil:
-		return nil, ierr
+	case p.ierr != nil:
+		return nil, p.ierr
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return nil, errDeadline
 	case err != nil:
 		return nil, err
-	case rerr != nil:
-		return nil, rerr
-	case n == 0:
+	case p.rerr != nil:
+		return nil, p.rerr
+	case p.n == 0:
 		return nil, io.EOF
 	}
-	return p.buf[:n], nil
+	return p.buf[:p.n], nil
+}
+
+// read is the callback of one next's rc.Read: it reports true when next
+// is done (data, end of input or an error), false to wait for input.
+func (p *polledInput) read(fd uintptr) bool {
+	if p.wait {
+		// The last read emptied the pipe (it returned less than it
+		// asked for), so wait for more before reading: a read now would
+		// only find nothing. The poller's readiness is not lost: data
+		// that came meanwhile makes the wait return at once.
+		p.wait = false
+		if p.ierr = p.idle(); p.ierr != nil {
+			return true
+		}
+		p.idled = true
+		return false
+	}
+	p.n, p.rerr = readRaw(int(fd), p.buf)
+	if p.rerr == syscall.EAGAIN {
+		if !p.idled {
+			p.idled = true
+			p.ierr = p.idle()
+		}
+		return p.ierr != nil // wait for input, unless idle failed
+	}
+	return p.rerr != syscall.EINTR
 }
 
 func (p *polledInput) close() {

@@ -38,6 +38,7 @@ func (n *Node) Run() error {
 	in := openInput(n.cfg.Stdin)
 	defer in.close()
 	n.w = newWriter(n.cfg.Stdout)
+	defer n.w.close()
 	var out []byte
 	warmed := false
 	flush := func() error {

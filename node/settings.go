@@ -28,6 +28,8 @@ type Setting struct {
 	Doc string
 	// set parses a value into c, or says what is wrong with it.
 	set func(c *Config, v string) error
+	// gossip marks the settings that a profile presets.
+	gossip bool
 }
 
 // Env returns the environment variable of the setting.
@@ -43,22 +45,22 @@ func (s Setting) Set(c *Config, v string) error { return s.set(c, v) }
 var settings = [...]Setting{
 	{Name: "profile", Arg: "NAME", Default: "balanced",
 		Doc: "a preset of the gossip settings below, which the others then override one by one: " + profileDocs()}, // set: applyProfile, in init
-	{Name: "star", Arg: "B", Default: "true",
+	{Name: "star", gossip: true, Arg: "B", Default: "true",
 		Doc: "eager dissemination along a star whose hub is the first node of node_ids; `false` leaves values to the repair rounds",
 		set: func(c *Config, v string) error { b, err := strconv.ParseBool(v); c.NoStar = !b; return err }},
-	{Name: "batch", Arg: "D", Default: "225ms",
+	{Name: "batch", gossip: true, Arg: "D", Default: "225ms",
 		Doc: "the hub's flush period, on the wall clock's grid; `0` forwards at once",
 		set: func(c *Config, v string) (err error) { c.Batch, err = parseDuration(v); return err }},
-	{Name: "phase", Arg: "B", Default: "true",
+	{Name: "phase", gossip: true, Arg: "B", Default: "true",
 		Doc: "nodes hold new values until the last moment that reaches the hub before its flush (with a batch only)",
 		set: func(c *Config, v string) (err error) { c.Phase, err = strconv.ParseBool(v); return err }},
-	{Name: "interval", Arg: "D", Default: "1s",
+	{Name: "interval", gossip: true, Arg: "D", Default: "1s",
 		Doc: "the repair (anti-entropy) period; `0` turns the timer off",
 		set: func(c *Config, v string) (err error) { c.Interval, err = parseDuration(v); return err }},
-	{Name: "fanout", Arg: "N", Default: "2",
+	{Name: "fanout", gossip: true, Arg: "N", Default: "2",
 		Doc: "K: random peers per `gossip_round`, and per repair round without a working star (at least 1)",
 		set: func(c *Config, v string) (err error) { c.Fanout, err = parsePositive(v); return err }},
-	{Name: "ack-delay", Arg: "D", Default: "400ms",
+	{Name: "ack-delay", gossip: true, Arg: "D", Default: "400ms",
 		Doc: "how long an acknowledgement waits, once its peer is quiet, for a message to ride on; at most half the interval",
 		set: func(c *Config, v string) (err error) { c.AckDelay, err = parseDuration(v); return err }},
 	{Name: "data-dir", Arg: "DIR",
@@ -67,6 +69,9 @@ var settings = [...]Setting{
 	{Name: "max-line-bytes", Arg: "N", Default: "268435456",
 		Doc: "the most of one input line held in memory (a `messages` array of integers is read as it arrives and does not count); a line that needs more is skipped, with one line on stderr",
 		set: func(c *Config, v string) (err error) { c.MaxLineBytes, err = parsePositive(v); return err }},
+	{Name: "procs", Arg: "N", Default: "1",
+		Doc: "how many threads run the node's Go code at once (GOMAXPROCS): 1 suits a cluster of nodes sharing a machine, as under Maelstrom, and costs the least CPU a message; more lets a merge of a huge sync use several cores; `0` means one per core",
+		set: func(c *Config, v string) (err error) { c.Procs, err = parseNonNegative(v); return err }},
 	{Name: "seed", Arg: "N", Default: "0",
 		Doc: "seed of the random peer choice and timer stagger; `0` draws one",
 		set: func(c *Config, v string) (err error) { c.Seed, err = strconv.ParseUint(v, 10, 64); return err }},
@@ -123,8 +128,8 @@ func applyProfile(c *Config, name string) error {
 			continue
 		}
 		for _, s := range settings[1:] {
-			if s.Name == "data-dir" || s.Name == "max-line-bytes" || s.Name == "seed" || s.Name == "cpuprofile" {
-				continue // not gossip settings: a profile leaves them alone
+			if !s.gossip {
+				continue // a profile leaves the others alone
 			}
 			if err := s.set(c, s.Default); err != nil {
 				panic("BUG: node: default of " + s.Name + ": " + err.Error())
@@ -226,6 +231,15 @@ func parseDuration(s string) (time.Duration, error) {
 		return 0, errors.New("negative")
 	}
 	return d, err
+}
+
+// parseNonNegative reads an int of at least 0.
+func parseNonNegative(s string) (int, error) {
+	v, err := strconv.Atoi(s)
+	if err == nil && v < 0 {
+		err = errors.New("negative")
+	}
+	return v, err
 }
 
 // parsePositive reads an int of at least 1.

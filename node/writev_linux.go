@@ -8,9 +8,12 @@ import (
 // maxIovec is the most pieces one writev takes (Linux's IOV_MAX).
 const maxIovec = 1024
 
-// vectorWriter writes pieces with writev(2), reusing its iovec array.
+// vectorWriter writes pieces with writev(2), reusing its iovec array. With
+// raw set (a non-blocking descriptor, whose writes never block) it skips the
+// scheduler's bookkeeping of a blocking system call.
 type vectorWriter struct {
 	iov []syscall.Iovec
+	raw bool
 }
 
 // writev writes as many of bufs (up to maxIovec of them) as one writev(2)
@@ -31,7 +34,11 @@ func (v *vectorWriter) writev(fd int, bufs [][]byte) (int, error) {
 	if len(v.iov) == 0 {
 		return 0, nil
 	}
-	n, _, errno := syscall.Syscall(syscall.SYS_WRITEV, uintptr(fd), uintptr(unsafe.Pointer(&v.iov[0])), uintptr(len(v.iov)))
+	call := syscall.Syscall
+	if v.raw {
+		call = syscall.RawSyscall
+	}
+	n, _, errno := call(syscall.SYS_WRITEV, uintptr(fd), uintptr(unsafe.Pointer(&v.iov[0])), uintptr(len(v.iov)))
 	if errno != 0 {
 		return 0, errno
 	}

@@ -6,7 +6,9 @@ import "syscall"
 
 // vectorWriter writes pieces one write(2) at a time where writev is not
 // wired up.
-type vectorWriter struct{}
+type vectorWriter struct {
+	raw bool // unused here
+}
 
 // writev writes the first non-empty piece of bufs and returns how many bytes
 // it wrote (leading empty pieces count as written).
