@@ -81,18 +81,21 @@ func pollFile(f *os.File) *polledInput {
 // file of the same descriptor in non-blocking mode, in the poller, with the
 // function that puts the descriptor back into blocking mode; or nil for any
 // other file. A new file is kept for the process's lifetime (its finalizer
-// would close the descriptor).
+// would close the descriptor). A pipe is grown to pipeBytes where it can be.
 func pollable(f *os.File) (*os.File, func()) {
 	fi, err := f.Stat()
 	if err != nil || fi.Mode()&(os.ModeNamedPipe|os.ModeSocket) == 0 {
 		return nil, nil
 	}
-	if f.SetDeadline(time.Time{}) == nil {
-		return f, func() {}
-	}
 	rc, err := f.SyscallConn()
 	if err != nil {
 		return nil, nil
+	}
+	if fi.Mode()&os.ModeNamedPipe != 0 {
+		rc.Control(growPipe)
+	}
+	if f.SetDeadline(time.Time{}) == nil {
+		return f, func() {}
 	}
 	var fd uintptr
 	var serr error
