@@ -49,15 +49,14 @@ type polledInput struct {
 	buf      []byte
 	deadline time.Time
 	restore  func() // puts the file back into blocking mode, if it was
-	drained  bool   // the last read took less than the buffer: the pipe was empty then
 
 	// The state of one next, kept here (not in a closure) so that a read
 	// allocates nothing; readFn is p.read, made once.
-	readFn      func(fd uintptr) bool
-	idle        func() error
-	n           int
-	rerr, ierr  error
-	idled, wait bool
+	readFn     func(fd uintptr) bool
+	idle       func() error
+	n          int
+	rerr, ierr error
+	idled      bool
 }
 
 // pollFile returns a polledInput for f when f is a pipe or a socket, or nil.
@@ -130,10 +129,9 @@ func (p *polledInput) next(deadline time.Time, idle func() error) ([]byte, error
 		p.f.SetReadDeadline(deadline)
 		p.deadline = deadline
 	}
-	p.idle, p.n, p.rerr, p.ierr, p.idled, p.wait = idle, 0, nil, nil, false, p.drained
+	p.idle, p.n, p.rerr, p.ierr, p.idled = idle, 0, nil, nil, false
 	err := p.rc.Read(p.readFn)
 	p.idle = nil
-	p.drained = p.rerr == nil && p.n < len(p.buf)
 	switch {
 	case p.ierr != nil:
 		return nil, p.ierr
@@ -152,18 +150,9 @@ func (p *polledInput) next(deadline time.Time, idle func() error) ([]byte, error
 // read is the callback of one next's rc.Read: it reports true when next
 // is done (data, end of input or an error), false to wait for input.
 func (p *polledInput) read(fd uintptr) bool {
-	if p.wait {
-		// The last read emptied the pipe (it returned less than it
-		// asked for), so wait for more before reading: a read now would
-		// only find nothing. The poller's readiness is not lost: data
-		// that came meanwhile makes the wait return at once.
-		p.wait = false
-		if p.ierr = p.idle(); p.ierr != nil {
-			return true
-		}
-		p.idled = true
-		return false
-	}
+	// Always read before waiting, even after a read that emptied the
+	// pipe: rc.Read forgets the poller's readiness when it starts, so data
+	// that came since the last read would not end a wait.
 	p.n, p.rerr = readRaw(int(fd), p.buf)
 	if p.rerr == syscall.EAGAIN {
 		if !p.idled {

@@ -614,3 +614,30 @@ func TestRun_PolledPipes(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPolledInput_DataAfterShortRead: data that arrives after a read that
+// emptied the pipe, and that the poller notices before the next read starts,
+// is read at once (a wait would never end: the poller's readiness is reset
+// when a read starts, and no more data comes).
+func TestPolledInput_DataAfterShortRead(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	p := pollFile(r)
+	if p == nil {
+		t.Fatal("a pipe is not polled")
+	}
+	defer p.close()
+	idle := func() error { return nil }
+	io.WriteString(w, "A\n")
+	if b, err := p.next(time.Time{}, idle); err != nil || string(b) != "A\n" {
+		t.Fatalf("first read %q, %v", b, err)
+	}
+	io.WriteString(w, "B\n")
+	time.Sleep(50 * time.Millisecond) // the poller sees the data arrive
+	if b, err := p.next(time.Now().Add(2*time.Second), idle); err != nil || string(b) != "B\n" {
+		t.Fatalf("second read %q, %v: want B at once", b, err)
+	}
+}
