@@ -184,7 +184,7 @@ func (n *Node) dispatch(m *codec.Message, out []byte) []byte {
 		if m.HasInReplyTo {
 			return out // a reply that arrived before init: nothing to do
 		}
-		return n.fail(out, m.Dest, codeTemporarilyUnavail, "node not initialized yet")
+		return n.fail(m, out, m.Dest, codeTemporarilyUnavail, "node not initialized yet")
 	}
 	if m.Dest != n.id {
 		n.warnf("dropped line %d: addressed to %q, this node is %q", n.lines, m.Dest, n.id)
@@ -194,7 +194,7 @@ func (n *Node) dispatch(m *codec.Message, out []byte) []byte {
 	case "broadcast":
 		return n.broadcast(m, out)
 	case "read":
-		return n.read(out)
+		return n.read(m, out)
 	case "gossip_sync":
 		return n.sync(m, out)
 	case "gossip_push":
@@ -205,18 +205,18 @@ func (n *Node) dispatch(m *codec.Message, out []byte) []byte {
 		}
 		return out
 	case "gossip_round":
-		return n.round(out)
+		return n.round(m, out)
 	case "topology":
 		return n.topology(m, out)
 	case "init":
-		return n.fail(out, n.id, codePreconditionFailed, "already initialized as "+n.id)
+		return n.fail(m, out, n.id, codePreconditionFailed, "already initialized as "+n.id)
 	}
 	if m.HasInReplyTo {
 		// A reply we do not use (an error from a peer, say): never answer a
 		// reply, or two nodes could bounce errors forever.
 		return out
 	}
-	return n.fail(out, n.id, codeNotSupported, "unsupported message type "+quote(m.Type))
+	return n.fail(m, out, n.id, codeNotSupported, "unsupported message type "+quote(m.Type))
 }
 
 // Tick sends every gossip message that is due at the node's clock: pushes to
@@ -305,11 +305,11 @@ func (n *Node) emit(out []byte, s gossip.Send, now int64) []byte {
 	return n.end(out)
 }
 
-// round answers the gossip_round request in n.msg as the seed has it: the
+// round answers the gossip_round request m as the seed has it: the
 // whole set goes to up to Fanout peers chosen at random among all peers, as
 // gossip_sync requests whose acknowledgements tell the node what each peer
 // holds. With an empty set it sends nothing and does not reply.
-func (n *Node) round(out []byte) []byte {
+func (n *Node) round(m *codec.Message, out []byte) []byte {
 	if n.set.Len() == 0 {
 		return out
 	}
@@ -323,13 +323,13 @@ func (n *Node) round(out []byte) []byte {
 		out = n.appendSet(out)
 		out = n.end(out)
 	}
-	if !n.msg.HasMsgID {
+	if !m.HasMsgID {
 		return out
 	}
-	out = codec.AppendStart(out, n.id, n.msg.Src, "gossip_round_ok")
+	out = codec.AppendStart(out, n.id, m.Src, "gossip_round_ok")
 	out = codec.AppendIntField(out, "peers_contacted", int64(len(picked)))
 	out = codec.AppendIntField(out, "messages_sent", int64(len(picked)*sent))
-	return n.endReply(out)
+	return n.endReply(m, out)
 }
 
 func (n *Node) init(m *codec.Message, out []byte) []byte {
@@ -338,24 +338,24 @@ func (n *Node) init(m *codec.Message, out []byte) []byte {
 	var id string
 	var ids []string
 	if err := json.Unmarshal(m.NodeID, &id); err != nil || id == "" {
-		return n.fail(out, m.Dest, codeMalformedRequest, "init: node_id must be a non-empty string")
+		return n.fail(m, out, m.Dest, codeMalformedRequest, "init: node_id must be a non-empty string")
 	}
 	if err := json.Unmarshal(m.NodeIDs, &ids); err != nil || ids == nil {
-		return n.fail(out, m.Dest, codeMalformedRequest, "init: node_ids must be an array of strings")
+		return n.fail(m, out, m.Dest, codeMalformedRequest, "init: node_ids must be an array of strings")
 	}
 	plan, err := gossip.NewPlan(id, ids, n.cfg.gossip(), n.inc, n.seed)
 	switch {
 	case errors.Is(err, gossip.ErrSelfMissing):
-		return n.fail(out, m.Dest, codeMalformedRequest, "init: node_ids must contain node_id "+quote(id))
+		return n.fail(m, out, m.Dest, codeMalformedRequest, "init: node_ids must contain node_id "+quote(id))
 	case errors.Is(err, gossip.ErrDuplicateID):
-		return n.fail(out, m.Dest, codeMalformedRequest, "init: node_ids must not list a node twice")
+		return n.fail(m, out, m.Dest, codeMalformedRequest, "init: node_ids must not list a node twice")
 	case err != nil:
-		return n.fail(out, m.Dest, codeMalformedRequest, "init: "+err.Error())
+		return n.fail(m, out, m.Dest, codeMalformedRequest, "init: "+err.Error())
 	}
 	if n.cfg.DataDir != "" {
 		st, recovered, err := openStore(n.cfg.DataDir, id, n.set)
 		if err != nil {
-			return n.fail(out, m.Dest, codeCrash, "init: persistence: "+err.Error())
+			return n.fail(m, out, m.Dest, codeCrash, "init: persistence: "+err.Error())
 		}
 		n.store = st
 		if recovered > 0 {
@@ -365,7 +365,7 @@ func (n *Node) init(m *codec.Message, out []byte) []byte {
 	n.id, n.plan, n.peers = id, plan, plan.Peers()
 	n.catchUp()
 	n.text.Reset() // values recovered from the store
-	return n.ok(out, "init_ok")
+	return n.ok(m, out, "init_ok")
 }
 
 func (n *Node) topology(m *codec.Message, out []byte) []byte {
@@ -373,18 +373,18 @@ func (n *Node) topology(m *codec.Message, out []byte) []byte {
 	// still refused.
 	var topo map[string][]string
 	if err := json.Unmarshal(m.Topology, &topo); err != nil || topo == nil {
-		return n.fail(out, n.id, codeMalformedRequest, "topology: topology must be an object of node id arrays")
+		return n.fail(m, out, n.id, codeMalformedRequest, "topology: topology must be an object of node id arrays")
 	}
-	return n.ok(out, "topology_ok")
+	return n.ok(m, out, "topology_ok")
 }
 
 func (n *Node) broadcast(m *codec.Message, out []byte) []byte {
 	if m.Message == nil {
-		return n.fail(out, n.id, codeMalformedRequest, "broadcast: message is missing")
+		return n.fail(m, out, n.id, codeMalformedRequest, "broadcast: message is missing")
 	}
 	v, err := codec.ParseInt(m.Message)
 	if err != nil {
-		return n.fail(out, n.id, codeMalformedRequest, "broadcast: message "+codec.Snippet(m.Message)+" is not an integer in the int64 range")
+		return n.fail(m, out, n.id, codeMalformedRequest, "broadcast: message "+codec.Snippet(m.Message)+" is not an integer in the int64 range")
 	}
 	if n.set.Add(v) {
 		n.plan.Local(v)
@@ -393,17 +393,17 @@ func (n *Node) broadcast(m *codec.Message, out []byte) []byte {
 	if n.store != nil {
 		n.store.add(v) // durable before broadcast_ok leaves (Run syncs first)
 	}
-	return n.ok(out, "broadcast_ok")
+	return n.ok(m, out, "broadcast_ok")
 }
 
-func (n *Node) read(out []byte) []byte {
-	if !n.msg.HasMsgID {
+func (n *Node) read(m *codec.Message, out []byte) []byte {
+	if !m.HasMsgID {
 		return out
 	}
-	out = codec.AppendStart(out, n.id, n.msg.Src, "read_ok")
+	out = codec.AppendStart(out, n.id, m.Src, "read_ok")
 	out = append(out, `, "messages": `...)
 	out = n.appendSet(out)
-	return n.endReply(out)
+	return n.endReply(m, out)
 }
 
 // appendSet appends the set's JSON array to the batch out: copied from the
@@ -445,11 +445,11 @@ func (n *Node) resetBatch() {
 
 func (n *Node) sync(m *codec.Message, out []byte) []byte {
 	if m.Messages == nil {
-		return n.fail(out, n.id, codeMalformedRequest, "gossip_sync: messages is missing")
+		return n.fail(m, out, n.id, codeMalformedRequest, "gossip_sync: messages is missing")
 	}
 	vals, ok := n.values(m)
 	if !ok {
-		return n.fail(out, n.id, codeMalformedRequest, "gossip_sync: messages "+n.valuesError(m))
+		return n.fail(m, out, n.id, codeMalformedRequest, "gossip_sync: messages "+n.valuesError(m))
 	}
 	fresh, unlisted, distinct := n.merge(vals, m.Staged)
 	if i, known := n.peers.Index(m.Src); known {
@@ -463,7 +463,7 @@ func (n *Node) sync(m *codec.Message, out []byte) []byte {
 	}
 	out = codec.AppendStart(out, n.id, m.Src, "gossip_sync_ok")
 	out = codec.AppendIntField(out, "new_count", int64(added))
-	return n.endReply(out)
+	return n.endReply(m, out)
 }
 
 // push applies a gossip_push: values a peer sent eagerly or in repair, and
@@ -488,7 +488,7 @@ func (n *Node) push(m *codec.Message, out []byte) []byte {
 		}
 		v, err := codec.ParseInt(f.raw)
 		if err != nil {
-			return n.fail(out, n.id, codeMalformedRequest, "gossip_push: "+f.name+" "+codec.Snippet(f.raw)+" is not an integer in the int64 range")
+			return n.fail(m, out, n.id, codeMalformedRequest, "gossip_push: "+f.name+" "+codec.Snippet(f.raw)+" is not an integer in the int64 range")
 		}
 		*f.v, *f.has = v, true
 	}
@@ -496,7 +496,7 @@ func (n *Node) push(m *codec.Message, out []byte) []byte {
 	if p.Data {
 		var ok bool
 		if vals, ok = n.values(m); !ok {
-			return n.fail(out, n.id, codeMalformedRequest, "gossip_push: messages "+n.valuesError(m))
+			return n.fail(m, out, n.id, codeMalformedRequest, "gossip_push: messages "+n.valuesError(m))
 		}
 	}
 	fresh, unlisted, _ := n.merge(vals, m.Staged)
@@ -576,19 +576,18 @@ func (n *Node) local(fresh []int64, unlisted int) {
 }
 
 // ok appends the reply of the given type, with no fields of its own, to the
-// request in n.msg (nothing when the request had no msg_id).
-func (n *Node) ok(out []byte, typ string) []byte {
-	if !n.msg.HasMsgID {
+// request m (nothing when the request had no msg_id).
+func (n *Node) ok(m *codec.Message, out []byte, typ string) []byte {
+	if !m.HasMsgID {
 		return out
 	}
-	out = codec.AppendStart(out, n.id, n.msg.Src, typ)
-	return n.endReply(out)
+	out = codec.AppendStart(out, n.id, m.Src, typ)
+	return n.endReply(m, out)
 }
 
-// fail answers the request in n.msg with a Maelstrom error sent from src, or,
+// fail answers the request m with a Maelstrom error sent from src, or,
 // when the request has no msg_id to answer, writes one line to stderr.
-func (n *Node) fail(out []byte, src string, code int, text string) []byte {
-	m := &n.msg
+func (n *Node) fail(m *codec.Message, out []byte, src string, code int, text string) []byte {
 	if !m.HasMsgID {
 		n.warnf("dropped line %d (%s from %q without msg_id): %s", n.lines, quote(m.Type), m.Src, text)
 		return out
@@ -596,11 +595,11 @@ func (n *Node) fail(out []byte, src string, code int, text string) []byte {
 	out = codec.AppendStart(out, src, m.Src, "error")
 	out = codec.AppendIntField(out, "code", int64(code))
 	out = codec.AppendStringField(out, "text", text)
-	return n.endReply(out)
+	return n.endReply(m, out)
 }
 
-func (n *Node) endReply(out []byte) []byte {
-	out = codec.AppendIntField(out, "in_reply_to", n.msg.MsgID)
+func (n *Node) endReply(m *codec.Message, out []byte) []byte {
+	out = codec.AppendIntField(out, "in_reply_to", m.MsgID)
 	return n.end(out)
 }
 
