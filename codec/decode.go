@@ -132,6 +132,9 @@ func Warm() {
 	warmOnce.Do(func() { go Pretouch() })
 }
 
+// Warmed reports whether sonic's decoder is compiled, so that Decode uses it.
+func Warmed() bool { return warm.Load() }
+
 // Decoder decodes lines into Messages, reusing its state between calls so that
 // a steady-state Decode allocates nothing.
 //

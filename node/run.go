@@ -11,13 +11,13 @@ import (
 )
 
 // warmAfter is how many lines the node decodes with encoding/json before it
-// has sonic compile its decoder (codec.Warm, in the background). Compiling
-// costs about 20 ms of CPU, which the faster decodes repay only after a few
-// thousand lines; and in a cluster of many nodes sharing a few cores (25 on
-// 2 under Maelstrom's efficiency test), where every message finds a node's
-// caches cold, a decode costs about the same either way. So a node that sees
-// few messages never pays for the compiler, and a busy one uses sonic after
-// its first few thousand lines.
+// has sonic compile its decoder (codec.Warm, on a goroutine of its own).
+// Compiling costs about 25 ms of CPU, which the faster decodes repay only
+// after a few thousand lines; and in a cluster of many nodes sharing a few
+// cores (25 on 2 under Maelstrom's efficiency test), where every message
+// finds a node's caches cold, a decode costs about the same either way. So a
+// node that sees few messages never pays for the compiler, and a busy one
+// uses sonic after its first few thousand lines.
 const warmAfter = 4096
 
 // Sizes of the node's I/O.
@@ -53,9 +53,6 @@ func (n *Node) Run() error {
 	flush := func() error {
 		var err error
 		out, err = n.flush(out)
-		if n.lines >= warmAfter {
-			codec.Warm() // once; a no-op after
-		}
 		return err
 	}
 	for {
@@ -94,6 +91,15 @@ func (n *Node) Run() error {
 		if n.failed != nil {
 			return n.stop(n.failed)
 		}
+	}
+}
+
+// warmUp starts sonic's compiler once the node has decoded warmAfter lines.
+// flush calls it after each batch, so that the replies written are not held
+// up by the start.
+func (n *Node) warmUp() {
+	if n.lines >= warmAfter {
+		codec.Warm() // once; a no-op after
 	}
 }
 
@@ -139,6 +145,7 @@ func (n *Node) flush(out []byte) ([]byte, error) {
 	if err != nil {
 		err = fmt.Errorf("node: stdout: %w", err)
 	}
+	n.warmUp()
 	return out[:0], err
 }
 
