@@ -126,30 +126,44 @@ func Pretouch() {
 
 // Warm starts Pretouch on a goroutine of its own, once per process, so that a
 // process can answer messages (with encoding/json) while sonic compiles:
-// compiling takes tens of milliseconds, and Maelstrom sends init as soon as
-// it starts a node.
+// compiling takes tens of milliseconds. A Decoder calls it once it has sent
+// warmAfter lines to the general path.
 func Warm() {
 	warmOnce.Do(func() { go Pretouch() })
 }
 
-// Warmed reports whether sonic's decoder is compiled, so that Decode uses it.
+// Warmed reports whether sonic's decoder is compiled, so that Decode uses it
+// for the lines that are not plain.
 func Warmed() bool { return warm.Load() }
+
+// warmAfter is how many lines a Decoder decodes with encoding/json before it
+// has sonic compiled (Warm). Only lines that are not plain (see decodePlain)
+// count: Maelstrom and the nodes send plain lines only, so a node never pays
+// for the compiler (about 25 ms of CPU, which sonic's faster decodes repay
+// only after a few thousand lines) unless something feeds it other lines,
+// many of them.
+const warmAfter = 4096
 
 // Decoder decodes lines into Messages, reusing its state between calls so that
 // a steady-state Decode allocates nothing.
 //
 // A Decoder MUST NOT be used from concurrently running goroutines.
 type Decoder struct {
-	dec   *decoder.Decoder
-	env   envelope
-	skip  struct{} // decoding into it validates a whole value
-	fixed []byte   // scratch: a streamed line made valid UTF-8
+	dec     *decoder.Decoder
+	env     envelope
+	skip    struct{} // decoding into it validates a whole value
+	fixed   []byte   // scratch: a streamed line made valid UTF-8
+	general int      // lines sent to the general path, up to warmAfter
 }
 
-// NewDecoder returns a ready Decoder. It decodes with encoding/json until
-// sonic's decoders are compiled: call Warm to compile them in the
-// background (a node does once it has answered its first message), or
-// Pretouch to compile them now.
+// NewDecoder returns a ready Decoder.
+//
+// Decode reads a plain line (ASCII, no escapes in keys or in src, dest and
+// type: every line that Maelstrom and the nodes send) in one pass of its own
+// (decodePlain), and any other line with the general path: encoding/json
+// until sonic's decoder is compiled, sonic after. The Decoder has sonic
+// compiled in the background (Warm) once it has taken warmAfter lines the
+// general way; Pretouch compiles it now.
 //
 // Decode accepts exactly the lines that encoding/json accepts and reads the
 // same values from them (the fuzz tests cross-check the two; see
@@ -158,9 +172,9 @@ type Decoder struct {
 // encoding/json's case folding for a few non-ASCII letters (ſ, İ); values
 // nested deeper than about 4096 levels are refused (encoding/json allows
 // 10000); and in a line with invalid UTF-8, whose strings both read with
-// U+FFFD, the raw fields hold U+FFFD too, in a copy of the line. Until sonic
-// is compiled (the first few milliseconds of a process), Decode is
-// encoding/json itself, so those exceptions do not apply yet.
+// U+FFFD, the raw fields hold U+FFFD too, in a copy of the line. None of these
+// can occur in a plain line, and until sonic is compiled the general path is
+// encoding/json itself.
 func NewDecoder() *Decoder {
 	d := decoder.NewDecoder("")
 	d.SetOptions(decoder.OptionValidateString)
@@ -171,6 +185,20 @@ func NewDecoder() *Decoder {
 // is left in an unspecified state, and the error wraps one of the package's
 // sentinels. m aliases line: see Message.
 func (d *Decoder) Decode(line []byte, m *Message) error {
+	if decodePlain(line, m) {
+		return nil
+	}
+	if d.general < warmAfter {
+		if d.general++; d.general == warmAfter {
+			Warm()
+		}
+	}
+	return d.decodeGeneral(line, m)
+}
+
+// decodeGeneral is Decode for any line: with sonic once it is compiled, with
+// encoding/json until then.
+func (d *Decoder) decodeGeneral(line []byte, m *Message) error {
 	if !warm.Load() {
 		return decodeStd(line, m)
 	}

@@ -275,8 +275,27 @@ var sentinels = []error{ErrNotObject, ErrFieldType, ErrNoSrc, ErrNoDest, ErrNoBo
 // name of the exception that applied, or "".
 func checkDecode(t *testing.T, d *Decoder, line []byte) string {
 	t.Helper()
+	// The plain path, where it takes the line, is encoding/json exactly.
+	var pm Message
+	if decodePlain(line, &pm) {
+		if want, wantErr := reference(line); !sameResult(pm, nil, want, wantErr) {
+			t.Fatalf("decodePlain(%q):\n got %s\nwant %s, %v (encoding/json)", clipQ(line), fmtMessage(pm), fmtMessage(want), wantErr)
+		}
+	}
+	// The general path on every line, and Decode, which takes one of them.
+	name := checkDecodeBy(t, "decodeGeneral", d.decodeGeneral, line)
+	if n := checkDecodeBy(t, "Decode", d.Decode, line); n != "" {
+		name = n
+	}
+	return name
+}
+
+// checkDecodeBy checks one decoder against the reference, within the
+// exceptions, and returns the exception that applied, if any.
+func checkDecodeBy(t *testing.T, by string, decode func([]byte, *Message) error, line []byte) string {
+	t.Helper()
 	var m Message
-	err := d.Decode(line, &m)
+	err := decode(line, &m)
 
 	// Invariants of every result, exception or not.
 	if err != nil {
@@ -287,11 +306,11 @@ func checkDecode(t *testing.T, d *Decoder, line []byte) string {
 			}
 		}
 		if n != 1 {
-			t.Fatalf("Decode(%q): error %v wraps %d sentinels, want 1", clipQ(line), err, n)
+			t.Fatalf("%s(%q): error %v wraps %d sentinels, want 1", by, clipQ(line), err, n)
 		}
 	} else {
 		if m.Src == "" || m.Dest == "" || m.Type == "" {
-			t.Fatalf("Decode(%q) accepted a message without src, dest or type: %+v", clipQ(line), m)
+			t.Fatalf("%s(%q) accepted a message without src, dest or type: %+v", by, clipQ(line), m)
 		}
 	}
 
@@ -305,9 +324,9 @@ func checkDecode(t *testing.T, d *Decoder, line []byte) string {
 		}
 	}
 	if wantErr != nil || err != nil {
-		t.Fatalf("Decode(%q):\n got error %v\nwant error %v (encoding/json)", clipQ(line), err, wantErr)
+		t.Fatalf("%s(%q):\n got error %v\nwant error %v (encoding/json)", by, clipQ(line), err, wantErr)
 	}
-	t.Fatalf("Decode(%q):\n got %s\nwant %s (encoding/json)", clipQ(line), fmtMessage(m), fmtMessage(want))
+	t.Fatalf("%s(%q):\n got %s\nwant %s (encoding/json)", by, clipQ(line), fmtMessage(m), fmtMessage(want))
 	return ""
 }
 

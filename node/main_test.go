@@ -7,9 +7,9 @@ import (
 	"github.com/maelstrom-gossip/node/codec"
 )
 
-// TestMain compiles sonic's decoders before the tests run, as a node does in
-// its first milliseconds (codec.Warm), so that every test decodes the way a
-// running node does.
+// TestMain compiles sonic's decoders before the tests run, so that the lines
+// that are not plain take sonic's path, as in a node that has seen many of
+// them (codec.Warm).
 //
 // The child process of TestRun_WarmsUpUnderFlood is left uncompiled.
 func TestMain(m *testing.M) {

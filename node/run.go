@@ -6,19 +6,7 @@ import (
 	"io"
 	"sync"
 	"time"
-
-	"github.com/maelstrom-gossip/node/codec"
 )
-
-// warmAfter is how many lines the node decodes with encoding/json before it
-// has sonic compile its decoder (codec.Warm, on a goroutine of its own).
-// Compiling costs about 25 ms of CPU, which the faster decodes repay only
-// after a few thousand lines; and in a cluster of many nodes sharing a few
-// cores (25 on 2 under Maelstrom's efficiency test), where every message
-// finds a node's caches cold, a decode costs about the same either way. So a
-// node that sees few messages never pays for the compiler, and a busy one
-// uses sonic after its first few thousand lines.
-const warmAfter = 4096
 
 // Sizes of the node's I/O.
 const (
@@ -94,15 +82,6 @@ func (n *Node) Run() error {
 	}
 }
 
-// warmUp starts sonic's compiler once the node has decoded warmAfter lines.
-// flush calls it after each batch, so that the replies written are not held
-// up by the start.
-func (n *Node) warmUp() {
-	if n.lines >= warmAfter {
-		codec.Warm() // once; a no-op after
-	}
-}
-
 // stop ends Run after err.
 func (n *Node) stop(err error) error {
 	if n.store != nil {
@@ -145,7 +124,6 @@ func (n *Node) flush(out []byte) ([]byte, error) {
 	if err != nil {
 		err = fmt.Errorf("node: stdout: %w", err)
 	}
-	n.warmUp()
 	return out[:0], err
 }
 

@@ -28,11 +28,11 @@ func (p *warmProbe) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// TestRun_WarmsUpUnderFlood: a node whose input never runs dry, on one
-// thread as main runs it, has sonic compiled after its first few thousand
-// lines and decodes with it for the rest of its input, although it never
-// waits for input (its batches are written from within the reading of a
-// chunk).
+// TestRun_WarmsUpUnderFlood: a node flooded with lines that are not plain
+// (here each client id is written with an escape), on one thread as main
+// runs it and never waiting for input, has sonic compiled after a few
+// thousand of them and decodes the rest with it: the compiling goroutine
+// gets its turn although the node's reads never block.
 func TestRun_WarmsUpUnderFlood(t *testing.T) {
 	if os.Getenv(warmChildEnv) != "" {
 		runtime.GOMAXPROCS(1)
@@ -52,7 +52,7 @@ func TestRun_WarmsUpUnderFlood(t *testing.T) {
 	var in bytes.Buffer
 	in.WriteString(`{"src":"c0","dest":"n1","body":{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1"]}}` + "\n")
 	for i := range 200_000 {
-		fmt.Fprintf(&in, `{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":%d,"message":%d}}`+"\n", i+2, i%5000)
+		fmt.Fprintf(&in, `{"src":"c\u0031","dest":"n1","body":{"type":"broadcast","msg_id":%d,"message":%d}}`+"\n", i+2, i%5000)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestRun_WarmsUpUnderFlood$")
 	cmd.Env = append(os.Environ(), warmChildEnv+"=1", "GOSSIP_INTERVAL=0")
