@@ -36,9 +36,9 @@ test: lint unit race cases regress ## everything CI runs but fuzzing: lint, unit
 unit: ## go test -short over both modules (the long tests are left to regress)
 	$(GO) test -short ./... ./bench/...
 
-regress: ## the long tests, one at a time: 1 GiB lines, 1,000 simulated nodes, Maelstrom fidelity, 3d limits on the 25-node setting, end to end
-	$(GO) test -p 1 -count 1 -run 'GiB|Scale' ./node/ ./gossip/
-	$(GO) test -p 1 -count 1 -run 'Fidelity|Glomers|ProjectNode|NoiseAndLoad|BackgroundLoad' ./bench/cluster/
+regress: ## the long tests, one at a time: 1 GiB lines, 1,000 simulated nodes, a flooded node, the bench's process tests, Maelstrom fidelity, 3d limits on the 25-node setting, end to end
+	$(GO) test -p 1 -count 1 -run 'GiB|Scale|WarmsUp' ./node/ ./gossip/
+	$(GO) test -p 1 -parallel 1 -count 1 ./bench/cluster/
 	$(GO) test -p 1 -count 1 -run 'TestRun$$|TestSweepNode|TestSweepJitter' ./bench/loadgen/ ./bench/tradeoff/
 
 race: ## the node's packages under the race detector (the short tests)

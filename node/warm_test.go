@@ -49,6 +49,9 @@ func TestRun_WarmsUpUnderFlood(t *testing.T) {
 		fmt.Fprintf(os.Stderr, "writes %d warm %d\n", probe.writes, probe.warm)
 		return
 	}
+	if testing.Short() {
+		t.Skip("runs a node process")
+	}
 	var in bytes.Buffer
 	in.WriteString(`{"src":"c0","dest":"n1","body":{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1"]}}` + "\n")
 	for i := range 200_000 {

@@ -34,6 +34,15 @@ func TestMain(m *testing.M) {
 
 func testNode(name string) string { return filepath.Join(testBins, name) }
 
+// skipShort skips a test that runs node processes: those stay out of -short,
+// whose tests must not depend on how loaded the machine is.
+func skipShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs node processes")
+	}
+}
+
 // run runs a cluster with opts and fails the test on any error.
 func run(t *testing.T, opts Options) *Result {
 	t.Helper()
@@ -78,6 +87,7 @@ func hasReason(res *Result, part string) bool {
 // TestRun_BrokenNodes checks that the checker can fail, and for the right
 // reason: each broken node trips exactly its own check.
 func TestRun_BrokenNodes(t *testing.T) {
+	skipShort(t)
 	tests := []struct {
 		node  string
 		check func(t *testing.T, res *Result)
@@ -134,6 +144,7 @@ func TestRun_BrokenNodes(t *testing.T) {
 // loss, and exactly 6 server messages per broadcast on the 5-node grid
 // (2·5 edges, minus one per node that is not the origin, plus one).
 func TestRun_Flood(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	dir := t.TempDir()
 	res := run(t, Options{
@@ -179,6 +190,7 @@ func TestRun_Flood(t *testing.T) {
 // root) with partitions and message loss: it must stay valid with nothing
 // lost.
 func TestRun_ProjectNode(t *testing.T) {
+	skipShort(t)
 	t.Parallel()
 	bin := buildProjectNode(t)
 	res := run(t, Options{
@@ -248,6 +260,7 @@ func TestNew_Validates(t *testing.T) {
 }
 
 func TestRun_SetupFailure(t *testing.T) {
+	skipShort(t)
 	// A node that never answers init.
 	script := filepath.Join(t.TempDir(), "mute")
 	if err := os.WriteFile(script, []byte("#!/bin/sh\nexec cat >/dev/null\n"), 0o755); err != nil {

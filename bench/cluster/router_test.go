@@ -43,7 +43,13 @@ type testNet struct {
 	wg     sync.WaitGroup
 }
 
-func newTestNet(t *testing.T, n int, lat latency, loss float64) *testNet {
+// manualDelivery, given to newTestNet, leaves the scheduler stopped: the
+// test delivers due messages itself (deliverNext).
+const manualDelivery = true
+
+// newTestNet starts a testNet: its node writers, and its scheduler unless
+// manual is set.
+func newTestNet(t *testing.T, n int, lat latency, loss float64, manual ...bool) *testNet {
 	t.Helper()
 	clk := &clock{start: time.Now()}
 	ids := NodeIDs(n)
@@ -63,11 +69,13 @@ func newTestNet(t *testing.T, n int, lat latency, loss float64) *testNet {
 			w.run(clk)
 		}()
 	}
-	tn.wg.Add(1)
-	go func() {
-		defer tn.wg.Done()
-		tn.r.sched.run(tn.r, tn.stop)
-	}()
+	if len(manual) == 0 || !manual[0] {
+		tn.wg.Add(1)
+		go func() {
+			defer tn.wg.Done()
+			tn.r.sched.run(tn.r, tn.stop)
+		}()
+	}
 	t.Cleanup(func() {
 		close(tn.stop)
 		for i := range tn.r.writers {
@@ -78,37 +86,49 @@ func newTestNet(t *testing.T, n int, lat latency, loss float64) *testNet {
 	return tn
 }
 
+// TestRouter_PartitionDecidedAtDelivery: whether a partition cuts a server
+// message is decided when it is due, not when it is sent. The test plays the
+// scheduler's part, delivering each message itself, so no timing is
+// involved.
 func TestRouter_PartitionDecidedAtDelivery(t *testing.T) {
 	lat, _ := newLatency("constant", 100*time.Millisecond)
-	tn := newTestNet(t, 3, lat, 0)
+	tn := newTestNet(t, 3, lat, 0, manualDelivery)
 	rng := rand.New(rand.NewPCG(1, 1))
 	line := func(src, dst string, v int) []byte {
 		return []byte(`{"src":"` + src + `","dest":"` + dst + `","body":{"type":"gossip","v":` + string(rune('0'+v)) + `}}`)
 	}
-	// Sent at 0 ms while the network is whole, due at 100 ms, when the
-	// cut is on: dropped.
+	// Sent while the network is whole, due while n1 is cut off: dropped.
 	tn.r.route(0, line("n0", "n1", 1), rng, nil)
-	time.Sleep(50 * time.Millisecond)
 	tn.r.cut.Store(complete(3, "one", [][]int{{1}, {0, 2}}))
-	// Sent at 50 ms across the cut, due at 150 ms, after the heal at
-	// 110 ms: delivered.
+	// Sent across the cut, due after it heals: delivered.
 	tn.r.route(0, line("n0", "n1", 2), rng, nil)
-	time.Sleep(60 * time.Millisecond)
+	tn.deliverNext() // 1, with the cut on
 	tn.r.cut.Store(nil)
+	tn.deliverNext() // 2
 	// Within a component: delivered.
 	tn.r.route(2, line("n2", "n0", 3), rng, nil)
-	time.Sleep(150 * time.Millisecond)
+	tn.deliverNext()
 
-	if got := tn.stdins[1].lines(); len(got) != 1 || !strings.Contains(got[0], `"v":2`) {
+	if got := waitLines(t, tn, 1, 1); len(got) != 1 || !strings.Contains(got[0], `"v":2`) {
 		t.Errorf("n1 got %q, want only message 2", got)
 	}
-	if got := tn.stdins[0].lines(); len(got) != 1 || !strings.Contains(got[0], `"v":3`) {
+	if got := waitLines(t, tn, 0, 1); len(got) != 1 || !strings.Contains(got[0], `"v":3`) {
 		t.Errorf("n0 got %q, want message 3", got)
 	}
 	st := &tn.r.stats
 	if st.serverSent.Load() != 3 || st.serverRecv.Load() != 2 || st.cutDrops.Load() != 1 {
 		t.Errorf("sent %d recv %d cut %d, want 3 2 1", st.serverSent.Load(), st.serverRecv.Load(), st.cutDrops.Load())
 	}
+}
+
+// deliverNext delivers the scheduled message that is due first, as the
+// scheduler would when its time comes.
+func (tn *testNet) deliverNext() {
+	s := &tn.r.sched
+	s.mu.Lock()
+	m := s.h.pop()
+	s.mu.Unlock()
+	tn.r.deliver(m)
 }
 
 func TestRouter_ClientsAreNeverCut(t *testing.T) {
@@ -128,11 +148,10 @@ func TestRouter_ClientsAreNeverCut(t *testing.T) {
 		if rep.kind != replyReadOK || len(rep.values) != 2 {
 			t.Errorf("reply %+v", rep)
 		}
-	case <-time.After(time.Second):
+	case <-time.After(waitLimit):
 		t.Fatal("the client got no reply")
 	}
-	time.Sleep(20 * time.Millisecond)
-	if got := tn.stdins[1].lines(); len(got) != 1 {
+	if got := waitLines(t, tn, 1, 1); len(got) != 1 {
 		t.Errorf("n1 got %q, want the client's request", got)
 	}
 }
@@ -211,14 +230,10 @@ func TestRouter_LongLines(t *testing.T) {
 		if len(rep.values) != n || rep.badValues != 0 {
 			t.Errorf("got %d values (%d bad), want %d", len(rep.values), rep.badValues, n)
 		}
-	case <-time.After(time.Second):
+	case <-time.After(waitLimit):
 		t.Fatal("no reply")
 	}
-	deadline := time.Now().Add(time.Second)
-	for len(tn.stdins[1].lines()) == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	if got := tn.stdins[1].lines(); len(got) != 1 || !strings.Contains(got[0], pad) {
+	if got := waitLines(t, tn, 1, 1); len(got) != 1 || !strings.Contains(got[0], pad) {
 		t.Errorf("the long server message did not arrive whole")
 	}
 	if len(tn.r.bad) != 0 {
