@@ -11,6 +11,7 @@ FUZZ_TARGETS := ./codec:FuzzDecode ./codec:FuzzParseInt ./codec:FuzzAppendInts .
 BENCHSTAT := $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 COUNT     ?= 6
 BENCH     ?= .
+BENCHTIME ?= 1s
 OLD       ?= out/bench-old.txt
 NEW       ?= out/bench.txt
 PROFDIR   ?= pprof
@@ -63,9 +64,9 @@ tidy: ## fail when either module's go.mod or go.sum is not tidy
 	GOWORK=off $(GO) mod tidy -diff
 	cd bench && GOWORK=off $(GO) mod tidy -diff
 
-bench: ## micro benchmarks, ours and baseline, COUNT runs each, benchstat format -> out/bench.txt
+bench: ## micro benchmarks, ours and baseline, COUNT runs of BENCHTIME each (the whole matrix takes tens of minutes; narrow it with BENCH=regexp), benchstat format -> out/bench.txt
 	@mkdir -p out
-	$(GO) test -run '^$$' -bench '$(BENCH)' -count $(COUNT) ./bench/micro/ | tee $(NEW)
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) -timeout 0 ./bench/micro/ | tee $(NEW)
 	$(BENCHSTAT) -col /impl $(NEW)
 
 benchcmp: ## compare two bench files: make benchcmp OLD=a.txt NEW=b.txt
@@ -95,8 +96,8 @@ seeds: build ## the default node on the efficiency setting, bench seeds 1 to 10:
 overload: build ## 25 nodes at 5,000 requests/s for 60 s, then 100/s for 30 s: per-phase stable latency and node CPU
 	$(GO) run ./bench/cmd/cluster -bin ./$(BIN) -node-count 25 -latency 100 -rate-schedule 5000:60,100:30
 
-contention: build ## the efficiency setting with the nodes at the bench's priority beside two busy loops
-	$(GO) run ./bench/cmd/cluster -bin ./$(BIN) -node-count 25 -time-limit 20 -rate 100 -latency 100 -node-nice 0 -background-load 2
+contention: build ## the efficiency setting, 3 seeds, with the nodes at the bench's priority beside two busy loops
+	$(GO) run ./bench/cmd/tradeoff -bin ./$(BIN) -variants none -variant 'contention=node-nice=-1,background-load=2' -runs 3
 
 profile: ## CPU and allocation profiles of the merge and end-to-end benchmarks -> $(PROFDIR)/
 	@mkdir -p $(PROFDIR)

@@ -86,11 +86,20 @@ func BenchmarkSyncMerge(b *testing.B) {
 	codec.Pretouch()
 	for _, sz := range sizes {
 		for _, shape := range shapes {
-			vals := values(sz.n, shape)
-			line := syncLine(vals)
+			// The values are made on first use, so that a run or a
+			// profile of a few sub-benchmarks does not pay for all.
+			var vals []int64
+			var line []byte
+			prepare := func() {
+				if line == nil {
+					vals = values(sz.n, shape)
+					line = syncLine(vals)
+				}
+			}
 			for _, into := range []string{"empty", "full"} {
 				prefix := sz.name + "/" + shape + "/" + into
 				b.Run(prefix+"/impl=ours", func(b *testing.B) {
+					prepare()
 					want := []byte(`"new_count": ` + strconv.Itoa(sz.n) + `,`)
 					if into == "full" {
 						want = []byte(`"new_count": 0,`)
@@ -115,6 +124,7 @@ func BenchmarkSyncMerge(b *testing.B) {
 					b.ReportMetric(float64(sz.n)*float64(b.N)/b.Elapsed().Seconds(), "values/s")
 				})
 				b.Run(prefix+"/impl=baseline", func(b *testing.B) {
+					prepare()
 					full := map[int64]struct{}{}
 					baseline.MergeInto(full, vals)
 					b.SetBytes(int64(len(line)))
