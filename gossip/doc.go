@@ -28,7 +28,7 @@
 // one integer per peer, which is also a position in the Log that deltas are
 // cut from. Repair rounds every Settings.Interval resend what stayed
 // unacknowledged; without a star, or with a silent hub, they go to
-// Settings.Fanout random peers, the seed's anti-entropy. An idle cluster
+// Settings.Fanout random peers, the exercise's anti-entropy. An idle cluster
 // sends nothing.
 //
 // # Peer states

@@ -68,7 +68,7 @@ type Mode uint8
 
 const (
 	// ModeRounds: no star; values spread by repair rounds to Fanout random
-	// peers (the seed's anti-entropy).
+	// peers (the exercise's anti-entropy).
 	ModeRounds Mode = iota
 	// ModeHub: this node is the hub; it flushes what each peer lacks on
 	// the Batch grid.

@@ -17,7 +17,7 @@ type Settings struct {
 	// Star turns on eager dissemination along a star: every node pushes
 	// its new values to the hub (the first node of node_ids), and the hub
 	// forwards what each node lacks every Batch. Without it, values spread
-	// only by the repair rounds: the seed's K random peers every Interval.
+	// only by the repair rounds: the exercise's K random peers every Interval.
 	Star bool
 
 	// Batch is the hub's flush period. The hub flushes at multiples of
@@ -135,7 +135,7 @@ type Timing struct {
 	RTO int64
 	// HubSilentAfter = 2·Interval: a hub that has left values
 	// unacknowledged this long counts as silent, and repair rounds go to
-	// Fanout random peers as well (the seed's round).
+	// Fanout random peers as well (the exercise's round).
 	HubSilentAfter int64
 	// HelloAfter = Interval: a node that has sent nothing to its star peers
 	// this long after it started says hello once, so that a node restarted

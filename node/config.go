@@ -21,7 +21,7 @@ type Config struct {
 	// the default.
 	Fanout int
 
-	// Interval is the period of the repair timer (the seed's periodic
+	// Interval is the period of the repair timer (the exercise's periodic
 	// anti-entropy). Every Interval (±10%) the node sends what they lack
 	// to the peers it sends to that have left values unacknowledged for
 	// an Interval, and, with NoStar or with a hub that stopped
@@ -31,7 +31,7 @@ type Config struct {
 	Interval time.Duration
 
 	// NoStar turns off eager dissemination: values then spread only
-	// through the repair rounds, as in the seed's exercise.
+	// through the repair rounds, as in the exercise.
 	NoStar bool
 
 	// Batch is the hub's flush period: the hub (the first node of

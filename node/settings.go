@@ -103,7 +103,7 @@ var profiles = [...]profile{
 	{"balanced", "a star with 225 ms batches and phased pushes, repair every second", nil},
 	{"latency", "a star that forwards at once", []string{"batch=0", "phase=false"}},
 	{"messages", "a star with 500 ms batches, repair every 2 s", []string{"batch=500ms", "interval=2s", "ack-delay=1s"}},
-	{"rounds", "no star: the seed's anti-entropy alone, K = 2 every 200 ms", []string{"star=false", "batch=0", "phase=false", "interval=200ms", "ack-delay=0"}},
+	{"rounds", "no star: the exercise's anti-entropy alone, K = 2 every 200 ms", []string{"star=false", "batch=0", "phase=false", "interval=200ms", "ack-delay=0"}},
 }
 
 func profileDocs() string {

@@ -137,7 +137,7 @@ func (v Variant) String() string {
 
 // DefaultVariants returns the variants a sweep runs unless told otherwise.
 // They span the node's frontier from the fewest messages to the lowest
-// latency: the four profiles, the seed's anti-entropy made faster, the
+// latency: the four profiles, the exercise's anti-entropy made faster, the
 // balanced profile with its hub flushing faster or slower than by default
 // (225 ms when this list was written), and the balanced profile without
 // phased pushes. Each call returns a new slice.
