@@ -94,17 +94,9 @@ func plainObject(b []byte, i int, p *plainLine, body bool) (int, bool) {
 		if !ok {
 			return 0, false
 		}
-		i = skipSpace(b, i)
-		if i >= len(b) {
-			return 0, false
-		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case '}':
-			return i + 1, true
-		default:
-			return 0, false
+		var more bool
+		if i, more, ok = afterMember(b, i, '}'); !ok || !more {
+			return i, ok
 		}
 	}
 }
@@ -282,19 +274,28 @@ func skipArray(b []byte, i, depth int) (int, bool) {
 		if i, ok = skipValue(b, i, depth+1); !ok {
 			return 0, false
 		}
-		i = skipSpace(b, i)
-		if i >= len(b) {
-			return 0, false
-		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case ']':
-			return i + 1, true
-		default:
-			return 0, false
+		var more bool
+		if i, more, ok = afterMember(b, i, ']'); !ok || !more {
+			return i, ok
 		}
 	}
+}
+
+// afterMember reads what follows a member of an object or an array, from
+// b[i] on: a comma, and then more is true and next is the index of the next
+// member; or close ('}' or ']'), and then more is false and next is the
+// index past it. ok is false for anything else.
+func afterMember(b []byte, i int, close byte) (next int, more, ok bool) {
+	i = skipSpace(b, i)
+	switch {
+	case i >= len(b):
+		return 0, false, false
+	case b[i] == ',':
+		return skipSpace(b, i+1), true, true
+	case b[i] == close:
+		return i + 1, false, true
+	}
+	return 0, false, false
 }
 
 // skipObject is skipValue for an object.
@@ -321,17 +322,9 @@ func skipObject(b []byte, i, depth int) (int, bool) {
 		if i, ok = skipValue(b, skipSpace(b, i+1), depth+1); !ok {
 			return 0, false
 		}
-		i = skipSpace(b, i)
-		if i >= len(b) {
-			return 0, false
-		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case '}':
-			return i + 1, true
-		default:
-			return 0, false
+		var more bool
+		if i, more, ok = afterMember(b, i, '}'); !ok || !more {
+			return i, ok
 		}
 	}
 }
