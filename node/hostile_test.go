@@ -251,18 +251,7 @@ func TestRun_GiBLineIsSkippedInBoundedMemory(t *testing.T) {
 	in := &endlessLine{left: 1 << 30, tail: []byte("\n" + strings.TrimSpace(init3) + "\n" +
 		`{"src":"c1","dest":"n1","body":{"type":"read","msg_id":2}}` + "\n")}
 	cfg.Stdin, cfg.Stdout, cfg.Stderr = in, &stdout, &stderr
-	n, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	if err := n.Run(); err != nil {
-		t.Fatal(err)
-	}
-	runtime.ReadMemStats(&after)
-	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
+	if _, got := runAllocating(t, cfg); got > 64<<20 {
 		t.Errorf("allocated %d MiB to skip a 1 GiB line", got>>20)
 	}
 	if strings.Count(stderr.String(), "over the 1048576-byte limit") != 1 {
@@ -339,18 +328,8 @@ func TestRun_GiBSyncStreams(t *testing.T) {
 			tail: []byte("]}}\n"), more: []byte(`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":3,"message":-1}}` + "\n"),
 			size: 1 << 30, bad: bad}
 		cfg.Stdin, cfg.Stdout, cfg.Stderr = in, &stdout, &stderr
-		n, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		if err := n.Run(); err != nil {
-			t.Fatal(err)
-		}
-		runtime.ReadMemStats(&after)
-		if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
+		n, got := runAllocating(t, cfg)
+		if got > 64<<20 {
 			t.Errorf("bad=%v: allocated %d MiB to read a 1 GiB sync", bad, got>>20)
 		}
 		_, bodies := parse(t, stdout.String())
@@ -368,4 +347,23 @@ func TestRun_GiBSyncStreams(t *testing.T) {
 			t.Fatalf("a bad last element: %v, %d values in the set; want an error naming %s and only the broadcast's value", bodies[1], n.set.Len(), want)
 		}
 	}
+}
+
+// runAllocating runs a node of cfg to the end of its input and returns it
+// and the bytes allocated meanwhile (after a GC, so that earlier garbage is
+// not counted).
+func runAllocating(t *testing.T, cfg Config) (*Node, uint64) {
+	t.Helper()
+	n, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	if err := n.Run(); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	return n, after.TotalAlloc - before.TotalAlloc
 }
