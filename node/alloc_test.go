@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -57,17 +56,8 @@ func TestRun_BigRepliesReuseBuffers(t *testing.T) {
 		in := b.String() + strings.Repeat(read, k)
 		cfg := quiet()
 		cfg.Stdin, cfg.Stdout = strings.NewReader(in), io.Discard
-		n, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		if err := n.Run(); err != nil {
-			t.Fatal(err)
-		}
-		runtime.ReadMemStats(&after)
-		return after.TotalAlloc - before.TotalAlloc
+		_, got := runAllocating(t, cfg)
+		return got
 	}
 	// Both runs make the text once; the difference is the steady state.
 	base, more := measure(2+reads), measure(2+2*reads)
@@ -83,14 +73,7 @@ func TestRun_BigRepliesReuseBuffers(t *testing.T) {
 // TestRun_PolledAllocs: on pipes, a message's way from its line to its reply
 // (read, handle, write) allocates nothing in steady state.
 func TestRun_PolledAllocs(t *testing.T) {
-	inR, inW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	inR, inW, outR, outW := pipes(t)
 	cfg := quiet()
 	cfg.Stdin, cfg.Stdout, cfg.Stderr = inR, outW, io.Discard
 	n, err := New(cfg)

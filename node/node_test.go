@@ -562,14 +562,7 @@ func FuzzHandle(f *testing.F) {
 // leave without the input ending, and a timer falls due while the node waits
 // for input (here the leaf's push of a broadcast value to its hub).
 func TestRun_PolledPipes(t *testing.T) {
-	inR, inW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	inR, inW, outR, outW := pipes(t)
 	if _, ok := openInput(inR).(*polledInput); !ok {
 		t.Fatal("a pipe is not read through the poller")
 	}
@@ -640,4 +633,18 @@ func TestPolledInput_DataAfterShortRead(t *testing.T) {
 	if b, err := p.next(time.Now().Add(2*time.Second), idle); err != nil || string(b) != "B\n" {
 		t.Fatalf("second read %q, %v: want B at once", b, err)
 	}
+}
+
+// pipes returns two pipes, for a node's stdin (read inR, write inW) and
+// stdout (read outR, write outW), as Maelstrom connects it.
+func pipes(t *testing.T) (inR, inW, outR, outW *os.File) {
+	t.Helper()
+	var err error
+	if inR, inW, err = os.Pipe(); err != nil {
+		t.Fatal(err)
+	}
+	if outR, outW, err = os.Pipe(); err != nil {
+		t.Fatal(err)
+	}
+	return inR, inW, outR, outW
 }
