@@ -60,24 +60,16 @@ func (s *Set) AppendRange(dst []int64, lo, hi int64) []int64 {
 }
 
 // appendKeys appends, ascending, the values whose keys lie in [lo, hi]
-// (lo <= hi). It counts them first, grows dst once, then merges the shards'
-// chunk lists: each step picks the shard whose next chunk is smallest, an
-// O(nShards) scan per chunk, which is nothing next to a chunk's values
-// unless chunks hold a value or two each (values spread over the whole
-// int64 range).
+// (lo <= hi). It counts them first, grows dst once, then appends each chunk
+// as a chunkWalk visits it.
 func (s *Set) appendKeys(dst []int64, lo, hi uint64) []int64 {
 	cLo, cHi := lo>>chunkBits, hi>>chunkBits
 	loX, hiX := uint16(lo), uint16(hi)
-	var pos, end [nShards]int
+	w := s.walkChunks(cLo, cHi)
 	total := 0
 	for si := range s.shards {
 		sh := &s.shards[si]
-		p, e := searchGE(sh.keys, 0, cLo), len(sh.keys)
-		if cHi < math.MaxUint64>>chunkBits {
-			e = searchGE(sh.keys, p, cHi+1)
-		}
-		pos[si], end[si] = p, e
-		for i := p; i < e; i++ {
+		for i := w.pos[si]; i < w.end[si]; i++ {
 			c, ch := sh.keys[i], &sh.cs[i]
 			if c == cLo || c == cHi {
 				total += ch.countIn(c, bound(c, cLo, loX, 0), bound(c, cHi, hiX, lowMask))
@@ -91,22 +83,56 @@ func (s *Set) appendKeys(dst []int64, lo, hi uint64) []int64 {
 	}
 	dst = slices.Grow(dst, total)
 	it := s.iter()
-	for {
-		best, bestC := -1, uint64(0)
-		for si := range nShards {
-			if p := pos[si]; p < end[si] {
-				if c := s.shards[si].keys[p]; best < 0 || c < bestC {
-					best, bestC = si, c
-				}
+	for c, ch := w.next(); ch != nil; c, ch = w.next() {
+		dst = ch.appendIn(dst, c, bound(c, cLo, loX, 0), bound(c, cHi, hiX, lowMask), it)
+	}
+	return dst
+}
+
+// chunkWalk visits the chunks of a Set whose numbers lie in a range, in
+// ascending order, by merging the shards' sorted chunk lists: each step
+// picks the shard whose next chunk is smallest, an O(nShards) scan per
+// chunk, which is nothing next to a chunk's values unless chunks hold a
+// value or two each (values spread over the whole int64 range). pos and end
+// bound each shard's part of the range (its chunks pos[si] to end[si]-1
+// not yet visited). A chunkWalk is a value of its caller; the set must not
+// change while it is used.
+type chunkWalk struct {
+	s        *Set
+	pos, end [nShards]int
+}
+
+// walkChunks returns a chunkWalk over the chunks cLo to cHi of s.
+func (s *Set) walkChunks(cLo, cHi uint64) chunkWalk {
+	w := chunkWalk{s: s}
+	for si := range s.shards {
+		sh := &s.shards[si]
+		p, e := searchGE(sh.keys, 0, cLo), len(sh.keys)
+		if cHi < math.MaxUint64>>chunkBits {
+			e = searchGE(sh.keys, p, cHi+1)
+		}
+		w.pos[si], w.end[si] = p, e
+	}
+	return w
+}
+
+// next returns the next chunk and its number; ch is nil once every chunk
+// was visited.
+func (w *chunkWalk) next() (c uint64, ch *chunk) {
+	best := -1
+	for si := range nShards {
+		if p := w.pos[si]; p < w.end[si] {
+			if k := w.s.shards[si].keys[p]; best < 0 || k < c {
+				best, c = si, k
 			}
 		}
-		if best < 0 {
-			return dst
-		}
-		ch := &s.shards[best].cs[pos[best]]
-		pos[best]++
-		dst = ch.appendIn(dst, bestC, bound(bestC, cLo, loX, 0), bound(bestC, cHi, hiX, lowMask), it)
 	}
+	if best < 0 {
+		return 0, nil
+	}
+	ch = &w.s.shards[best].cs[w.pos[best]]
+	w.pos[best]++
+	return c, ch
 }
 
 // bound returns x for the chunk c == edge (where a range starts or ends)
@@ -320,32 +346,15 @@ func (s *Set) AppendRangeLimit(dst []int64, lo, hi int64, limit int) []int64 {
 	kLo, kHi := key(lo), key(hi)
 	cLo, cHi := kLo>>chunkBits, kHi>>chunkBits
 	loX, hiX := uint16(kLo), uint16(kHi)
-	var pos, end [nShards]int
-	for si := range s.shards {
-		sh := &s.shards[si]
-		p, e := searchGE(sh.keys, 0, cLo), len(sh.keys)
-		if cHi < math.MaxUint64>>chunkBits {
-			e = searchGE(sh.keys, p, cHi+1)
-		}
-		pos[si], end[si] = p, e
-	}
+	w := s.walkChunks(cLo, cHi)
 	start := len(dst)
 	it := s.iter()
 	for len(dst)-start < limit {
-		best, bestC := -1, uint64(0)
-		for si := range nShards {
-			if p := pos[si]; p < end[si] {
-				if c := s.shards[si].keys[p]; best < 0 || c < bestC {
-					best, bestC = si, c
-				}
-			}
-		}
-		if best < 0 {
+		c, ch := w.next()
+		if ch == nil {
 			break
 		}
-		ch := &s.shards[best].cs[pos[best]]
-		pos[best]++
-		dst = ch.appendIn(dst, bestC, bound(bestC, cLo, loX, 0), bound(bestC, cHi, hiX, lowMask), it)
+		dst = ch.appendIn(dst, c, bound(c, cLo, loX, 0), bound(c, cHi, hiX, lowMask), it)
 	}
 	return dst
 }
