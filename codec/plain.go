@@ -106,11 +106,11 @@ func plainObject(b []byte, i int, p *plainLine, body bool) (int, bool) {
 // to decline the line.
 func envelopeField(b []byte, i int, key []byte, p *plainLine) (int, bool) {
 	switch {
-	case foldEqual(key, "src"):
+	case equalFoldASCII(key, "src"):
 		return plainStringField(b, i, &p.m.Src)
-	case foldEqual(key, "dest"):
+	case equalFoldASCII(key, "dest"):
 		return plainStringField(b, i, &p.m.Dest)
-	case foldEqual(key, "body"):
+	case equalFoldASCII(key, "body"):
 		switch b[i] {
 		case '{':
 			return plainObject(b, i, p, true)
@@ -125,7 +125,7 @@ func envelopeField(b []byte, i int, key []byte, p *plainLine) (int, bool) {
 // bodyField is envelopeField for a key of the body: type, a raw field, or
 // one to skip.
 func bodyField(b []byte, i int, key []byte, p *plainLine) (int, bool) {
-	if foldEqual(key, "type") {
+	if equalFoldASCII(key, "type") {
 		return plainStringField(b, i, &p.m.Type)
 	}
 	raw := p.rawField(key)
@@ -177,7 +177,7 @@ func (p *plainLine) rawField(key []byte) *[]byte {
 		{"topology", &m.Topology}, {"new_count", &m.NewCount}, {"ack", &m.Ack},
 		{"inc", &m.Inc}, {"ack_inc", &m.AckInc}, {"prev", &m.Prev}, {"grid", &m.Grid},
 	} {
-		if foldEqual(key, f.name) {
+		if equalFoldASCII(key, f.name) {
 			return f.p
 		}
 	}
@@ -214,24 +214,6 @@ func plainString(b []byte, i int) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-// foldEqual reports whether key, ASCII, equals name, lower-case ASCII, but
-// for the case of its letters: encoding/json's key matching for ASCII keys.
-func foldEqual(key []byte, name string) bool {
-	if len(key) != len(name) {
-		return false
-	}
-	for i := range len(key) {
-		c := key[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != name[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // skipValue returns the index past the JSON value that starts at b[i], which
