@@ -208,12 +208,16 @@ func (pl *Plan) Push(i int, p *Push, fresh []int64, unlisted int, now int64) {
 }
 
 // Sync applies a gossip_sync from peer i that carried distinct distinct
-// values: fresh and unlisted are as for Push. A sync carries the sender's
-// whole set: when it covers every value the node holds, the sender needs
-// nothing from this node; when it has fewer values than the sender was known
-// to hold, the sender lost state (it restarted) and must be sent everything.
+// values (negative: unknown): fresh and unlisted are as for Push. A sync
+// carries the sender's whole set: when it covers every value the node
+// holds, the sender needs nothing from this node; when it has fewer values
+// than the sender was known to hold, the sender lost state (it restarted)
+// and must be sent everything. A sync of unknown size tells neither.
 func (pl *Plan) Sync(i int, distinct int, fresh []int64, unlisted int, now int64) {
 	pl.list(i, fresh, unlisted)
+	if distinct < 0 {
+		return
+	}
 	if have := pl.log.Len(); distinct == have {
 		pl.holds(i, have, now)
 	} else if distinct < pl.links[i].holds {

@@ -95,9 +95,14 @@ func New(cfg Config) (*Node, error) {
 		seed = rand.Uint64()
 	}
 	cfg.Stderr = &lockedWriter{w: cfg.Stderr}
-	return &Node{cfg: cfg, dec: codec.NewDecoder(), set: set.New(), text: codec.NewArrayText(),
+	n := &Node{cfg: cfg, dec: codec.NewDecoder(), set: set.New(), text: codec.NewArrayText(),
 		stream: codec.NewStream(cfg.MaxLineBytes), stage: new(set.Stage), seed: seed,
-		inc: max(cfg.Clock().UnixNano(), 1)}, nil
+		inc: max(cfg.Clock().UnixNano(), 1)}
+	// A streamed array leaves out what the set holds: only the node's
+	// goroutine touches either, and a stage is committed into the set or
+	// dropped before the set changes otherwise.
+	n.stage.Against(n.set)
+	return n, nil
 }
 
 // Set returns the node's message set. It belongs to the node's goroutine
@@ -546,11 +551,17 @@ func (n *Node) merge(vals []int64, staged bool) (fresh []int64, unlisted, distin
 	if staged {
 		if n.stage.Spilled() {
 			n.catchUp()
+			// Commit empties the stage: ask it first.
+			distinct, known := n.stage.Len()
+			if !known {
+				distinct = -1
+			}
+			lo, hi, ok := n.stage.Bounds()
 			added := n.set.Commit(n.stage)
-			if lo, hi, ok := n.stage.Bounds(); ok && added > 0 {
+			if ok && added > 0 {
 				n.text.Changed(lo, hi)
 			}
-			return nil, added, n.stage.Len()
+			return nil, added, distinct
 		}
 		vals = append(n.vals[:0], n.stage.Values()...)
 		n.vals = vals

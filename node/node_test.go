@@ -648,3 +648,34 @@ func pipes(t *testing.T) (inR, inW, outR, outW *os.File) {
 	}
 	return inR, inW, outR, outW
 }
+
+// TestNode_StreamedSyncCountsItsValues sends a peer's whole set twice, the
+// second time grown past the stage's window, so that it is streamed and
+// committed in bulk: the plan must learn that the sync covered the node's
+// set, so the repair rounds send that peer nothing, rather than take it for
+// a sync of no values (a peer that restarted, to be sent everything).
+func TestNode_StreamedSyncCountsItsValues(t *testing.T) {
+	sync := func(id, n int) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, `{"src":"n2","dest":"n1","body":{"type":"gossip_sync","msg_id":%d,"messages":[`, id)
+		for v := range n {
+			if v > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprint(&b, 3*v)
+		}
+		b.WriteString("]}}")
+		return b.String()
+	}
+	cfg := quiet()
+	cfg.Interval, cfg.AckDelay = time.Second, 0
+	c := newClocked(t, cfg)
+	c.handle(`{"src":"c0","dest":"n1","body":{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1","n2"]}}`)
+	c.handle(sync(2, 2_000))
+	if out := c.handle(sync(3, 50_000)); len(out) != 1 || !strings.Contains(out[0], `"new_count": 48000,`) {
+		t.Fatalf("reply %.300v", out)
+	}
+	if l := c.advance(5 * time.Second); len(l) != 0 {
+		t.Fatalf("n2 sent its whole set, but the node sent it %d lines, the first %.200s", len(l), l[0])
+	}
+}

@@ -37,6 +37,13 @@ const (
 // values, or 32 per staged chunk, at most 1Mi). AddRun of a spilled stage
 // costs O(chunks the run spans).
 //
+// A stage set Against a base set leaves out what the base already holds,
+// as long as the batch arrives in ascending order (the way nodes send their
+// sets): each chunk segment of an ascending batch, and each run, that the
+// base holds whole is counted and dropped instead of staged, so that a
+// batch the set mostly holds (a gossip_sync re-sending a whole set) costs
+// a lookup per chunk and no allocation.
+//
 // A Stage MUST NOT be used from concurrently running goroutines, nor
 // copied after first use.
 type Stage struct {
@@ -55,15 +62,37 @@ type Stage struct {
 	// scratch.
 	distinct int
 	sorted   []int64
+	// base is the set whose values the stage may leave out (see Against),
+	// left how many distinct values it left out since the last Reset, and
+	// filter where the stage stands with it.
+	base   *Set
+	left   int
+	filter filterState
 }
 
+// filterState is where a spilled stage stands with its base (see Against).
+type filterState uint8
+
+const (
+	// filtering: every value so far arrived in ascending order (or was
+	// staged), so what the base holds is left out and counted exactly.
+	filtering filterState = iota
+	// staging: values came out of order before any was left out; every
+	// value is staged from now on, and the count stays exact.
+	staging
+	// countLost: values came out of order after some were left out; they
+	// may repeat a value left out, so Len no longer knows the count.
+	countLost
+)
+
 // Reset empties the stage, keeping its buffers' memory (not the values a
-// Commit handed over to a set).
+// Commit handed over to a set) and its base.
 func (st *Stage) Reset() {
 	st.win = st.win[:0]
 	st.pend = st.pend[:0]
 	st.spilled, st.topOK = false, false
 	st.distinct, st.pendMax = 0, 0
+	st.left, st.filter = 0, filtering
 	for i := range st.staged.shards {
 		st.staged.shards[i].reset()
 	}
@@ -90,14 +119,11 @@ func (st *Stage) AddValues(vals []int64) {
 	}
 	if len(st.pend) == 0 && (!st.topOK || vals[0] > st.top) {
 		if sorted, distinct := checkSorted(vals); sorted {
-			// Ascending, so the chunks this creates come after every
-			// chunk staged (created ones included: they are inserted at
-			// the next settle, once for all the batches).
-			st.staged.mergeSorted(vals, distinct)
-			st.top, st.topOK = vals[len(vals)-1], true
+			st.addAscending(vals, distinct)
 			return
 		}
 	}
+	st.unordered()
 	for len(vals) > 0 {
 		if len(st.pend) >= st.pendMax {
 			st.flush()
@@ -129,10 +155,60 @@ func (st *Stage) AddRun(lo, hi int64) {
 		}
 		st.spill()
 	}
-	st.staged.settle()
-	st.staged.addRange(lo, hi)
+	ascending := !st.topOK || lo > st.top
 	if !st.topOK || hi > st.top {
 		st.top, st.topOK = hi, true
+	}
+	if ascending && st.base != nil && st.filter == filtering && st.base.holdsRange(lo, hi) {
+		st.left += int(uint64(hi)-uint64(lo)) + 1
+		return
+	}
+	if !ascending {
+		st.unordered()
+	}
+	st.staged.settle()
+	st.staged.addRange(lo, hi)
+}
+
+// addAscending stages sorted vals (distinct: without duplicates), which lie
+// above every value staged or left out, straight into the staging set, while
+// vals is in the cache: the chunks this creates come after every chunk
+// staged (created ones included: they are inserted at the next settle,
+// once for all the batches). Chunk segments that the base holds whole are
+// counted and left out instead.
+func (st *Stage) addAscending(vals []int64, distinct bool) {
+	st.top, st.topOK = vals[len(vals)-1], true
+	if st.base == nil || st.filter != filtering {
+		st.staged.mergeSorted(vals, distinct)
+		return
+	}
+	from := 0 // the first value not yet staged or left out
+	for i := 0; i < len(vals); {
+		c := chunkOf(vals[i])
+		j := searchChunk(vals, i+1, c+1)
+		if seg := vals[i:j]; st.base.holdsSegment(c, seg) {
+			st.staged.mergeSorted(vals[from:i], distinct)
+			if distinct {
+				st.left += len(seg)
+			} else {
+				st.left += countDistinct(seg)
+			}
+			from = j
+		}
+		i = j
+	}
+	st.staged.mergeSorted(vals[from:], distinct)
+}
+
+// unordered records that values arrived out of order: the stage stops
+// leaving values out, and if it left any out, its count is lost (see
+// filterState).
+func (st *Stage) unordered() {
+	if st.filter == filtering {
+		st.filter = staging
+		if st.left > 0 {
+			st.filter = countLost
+		}
 	}
 }
 
@@ -140,9 +216,14 @@ func (st *Stage) AddRun(lo, hi int64) {
 func (st *Stage) spill() {
 	st.spilled = true
 	st.pendMax = stagePendMin
-	st.staged.merge(st.win, false) // sorts the window, which is dropped
+	if sorted, distinct := checkSorted(st.win); sorted && len(st.win) > 0 {
+		st.addAscending(st.win, distinct)
+	} else if !sorted {
+		st.unordered()
+		st.staged.merge(st.win, false) // sorts the window, which is dropped
+		_, st.top, st.topOK = st.staged.bounds()
+	}
 	st.win = st.win[:0]
-	_, st.top, st.topOK = st.staged.bounds()
 }
 
 // flush merges the pending buffer into the staging set and resizes the
@@ -178,24 +259,36 @@ func (st *Stage) Values() []int64 {
 	return st.win[:len(st.win):len(st.win)]
 }
 
-// Len returns the number of distinct values staged. A spilled stage first
-// merges its pending buffer.
-func (st *Stage) Len() int {
+// Len returns the number of distinct values added since the last Reset,
+// those left out because the base holds them included, and true; or false
+// when that number is no longer known (values came out of order after some
+// were left out, and may repeat them). A spilled stage first merges its
+// pending buffer.
+func (st *Stage) Len() (int, bool) {
 	if st.spilled {
 		st.flush()
-		return st.staged.Len()
+		return st.staged.Len() + st.left, st.filter != countLost
 	}
 	if st.distinct < 0 {
 		st.sorted = append(st.sorted[:0], st.win...)
 		slices.Sort(st.sorted)
 		st.distinct = len(slices.Compact(st.sorted))
 	}
-	return st.distinct
+	return st.distinct, true
 }
 
-// Bounds returns the smallest and the largest value staged, and false when
-// the stage is empty. It scans the window, or merges the pending buffer of a
-// spilled stage.
+// Against sets the stage's base: from the next value added on, the stage
+// leaves out what base holds, as long as the values arrive in ascending
+// order (see Stage), until Against(nil). Commit the stage into base, or
+// into a set that holds all of base: any other set would miss what was
+// left out. base MUST be a plain Set (not a Shared one's), and MUST NOT be
+// modified or used by another goroutine until the stage is committed or
+// Reset; the stage reads it on the caller's goroutine.
+func (st *Stage) Against(base *Set) { st.base = base }
+
+// Bounds returns the smallest and the largest value staged, values left out
+// excepted, and false when none is. It scans the window, or merges the
+// pending buffer of a spilled stage.
 func (st *Stage) Bounds() (lo, hi int64, ok bool) {
 	if st.spilled {
 		st.flush()
@@ -230,6 +323,74 @@ func (s *Set) bounds() (lo, hi int64, ok bool) {
 		return 0, 0, false
 	}
 	return base(cLo) + int64(first.minPos()), base(cHi) + int64(last.maxPos()), true
+}
+
+// holdsRange reports whether s holds every value lo..hi (lo <= hi): a
+// count per chunk, stopping at the first chunk that lacks one.
+func (s *Set) holdsRange(lo, hi int64) bool {
+	kLo, kHi := key(lo), key(hi)
+	for c := kLo >> chunkBits; ; c++ {
+		first, last := bound(c, kLo>>chunkBits, uint16(kLo), 0), bound(c, kHi>>chunkBits, uint16(kHi), lowMask)
+		sh := &s.shards[c&shardMask]
+		s.acquire(sh)
+		ch := sh.find(c)
+		held := ch != nil && ch.countIn(c, first, last) == int(last-first)+1
+		s.release(sh)
+		if !held {
+			return false
+		}
+		if c == kHi>>chunkBits {
+			return true
+		}
+	}
+}
+
+// holdsSegment reports whether s holds every value of seg, sorted values of
+// chunk c (duplicates allowed), stopping at the first it lacks.
+func (s *Set) holdsSegment(c uint64, seg []int64) bool {
+	sh := &s.shards[c&shardMask]
+	s.acquire(sh)
+	defer s.release(sh)
+	ch := sh.find(c)
+	switch {
+	case ch == nil:
+		return false
+	case ch.bm != nil:
+		for _, v := range seg {
+			if !ch.bm.Contains(r32(uint16(v))) {
+				return false
+			}
+		}
+		return true
+	}
+	a := ch.arr
+	linear := 4*len(seg) >= len(a) // a step or two per value: cheaper than a gallop
+	i := 0
+	for _, v := range seg {
+		x := uint16(v)
+		if linear {
+			for i < len(a) && a[i] < x {
+				i++
+			}
+		} else {
+			i = searchGE(a, i, x)
+		}
+		if i == len(a) || a[i] != x {
+			return false
+		}
+	}
+	return true
+}
+
+// countDistinct returns the number of distinct values in sorted vals.
+func countDistinct(vals []int64) int {
+	n := 0
+	for i, v := range vals {
+		if i == 0 || v != vals[i-1] {
+			n++
+		}
+	}
+	return n
 }
 
 // addRange adds the values lo..hi (lo <= hi) chunk by chunk, one roaring

@@ -138,8 +138,8 @@ func TestSet_Commit(t *testing.T) {
 					}
 				}
 				if round%2 == 0 { // else Commit finds the buffer and new chunks as AddValues left them
-					if st.Len() != len(staged) {
-						t.Fatalf("round %d: Len %d, want %d (spilled %v)", round, st.Len(), len(staged), st.Spilled())
+					if lenOf(&st) != len(staged) {
+						t.Fatalf("round %d: Len %d, want %d (spilled %v)", round, lenOf(&st), len(staged), st.Spilled())
 					}
 					checkBounds(t, &st, staged)
 				}
@@ -153,7 +153,7 @@ func TestSet_Commit(t *testing.T) {
 				if got := s.Commit(&st); got != want {
 					t.Fatalf("round %d: Commit = %d new, want %d", round, got, want)
 				}
-				if st.Len() != 0 || st.Spilled() {
+				if lenOf(&st) != 0 || st.Spilled() {
 					t.Fatalf("round %d: stage not reset by Commit", round)
 				}
 				checkInvariants(t, s)
@@ -317,11 +317,11 @@ func TestStage_window(t *testing.T) {
 				if got := st.Values(); !tt.spilled && !slices.Equal(got, tt.values) || tt.spilled && got != nil {
 					t.Fatalf("Values = %v (len %d), want %v", got[:min(len(got), 10)], len(got), tt.values[:min(len(tt.values), 10)])
 				}
-				if st.Len() != tt.len {
-					t.Fatalf("Len = %d, want %d", st.Len(), tt.len)
+				if lenOf(&st) != tt.len {
+					t.Fatalf("Len = %d, want %d", lenOf(&st), tt.len)
 				}
 				st.Reset()
-				if st.Len() != 0 || st.Spilled() || len(st.Values()) != 0 {
+				if lenOf(&st) != 0 || st.Spilled() || len(st.Values()) != 0 {
 					t.Fatal("Reset left values")
 				}
 				if _, _, ok := st.Bounds(); ok {
@@ -338,8 +338,8 @@ func TestStage_AddRun_huge(t *testing.T) {
 	var st Stage
 	st.AddRun(-1<<29, 1<<29-1)
 	st.AddRun(-5, 5)
-	if st.Len() != 1<<30 {
-		t.Fatalf("Len = %d", st.Len())
+	if lenOf(&st) != 1<<30 {
+		t.Fatalf("Len = %d", lenOf(&st))
 	}
 	s := New()
 	s.Add(0)
@@ -400,8 +400,8 @@ func TestStage_ascending(t *testing.T) {
 				}
 			}
 			if into == "half" { // else Commit finds the batches' chunks not yet inserted
-				if st.Len() != len(staged) {
-					t.Fatalf("Len = %d, want %d", st.Len(), len(staged))
+				if lenOf(&st) != len(staged) {
+					t.Fatalf("Len = %d, want %d", lenOf(&st), len(staged))
 				}
 				checkBounds(t, &st, staged)
 			}
@@ -411,5 +411,113 @@ func TestStage_ascending(t *testing.T) {
 			checkInvariants(t, s)
 			checkEqual(t, s, m)
 		})
+	}
+}
+
+// lenOf returns st.Len, or -1 when the stage does not know it.
+func lenOf(st *Stage) int {
+	n, ok := st.Len()
+	if !ok {
+		return -1
+	}
+	return n
+}
+
+// TestStage_Against stages ascending lines against the set they are then
+// committed into (empty, holding every other stretch, holding them all),
+// as batches of values (duplicates inside a batch) and runs, and checks the
+// count, Len and Bounds against a map; with an out-of-order batch after
+// values were left out, Len must say it does not know, and Commit must stay
+// exact either way.
+func TestStage_Against(t *testing.T) {
+	for _, into := range []string{"empty", "stretches", "all"} {
+		for _, disorder := range []bool{false, true} {
+			t.Run(into+"/disorder="+strconv.FormatBool(disorder), func(t *testing.T) {
+				r := rand.New(rand.NewPCG(61, 62))
+				// The line: ascending sparse values, with runs between
+				// them, over about 150 chunks.
+				var ops []stageOp
+				var all []int64
+				next := int64(-5 << 20)
+				for len(all) < 400_000 {
+					if r.IntN(4) == 0 {
+						n := 1 + r.Int64N(100_000)
+						ops = append(ops, stageOp{run: true, lo: next, hi: next + n - 1})
+						all = append(all, seq(next, int(n))...)
+						next += n + 1 + r.Int64N(3)
+						continue
+					}
+					var b []int64
+					for range 1 + r.IntN(5000) {
+						b = append(b, next)
+						if r.IntN(10) == 0 {
+							b = append(b, next) // a duplicate inside the batch
+						}
+						next += 1 + r.Int64N(40)
+					}
+					ops = append(ops, stageOp{vals: b})
+					all = append(all, b...)
+				}
+				s, m := New(), model{}
+				switch into {
+				case "stretches":
+					for i := 0; i < len(all); i += 100_000 {
+						mergeChecked(t, s, m, slices.Clone(all[i:min(i+50_000, len(all))]))
+					}
+				case "all":
+					mergeChecked(t, s, m, slices.Clone(all))
+				}
+				var st Stage
+				st.Against(s)
+				staged := model{}
+				for k, op := range ops {
+					if op.run {
+						st.AddRun(op.lo, op.hi)
+						staged.merge(seq(op.lo, int(op.hi-op.lo+1)))
+					} else {
+						st.AddValues(op.vals)
+						staged.merge(op.vals)
+					}
+					if disorder && k == len(ops)-2 {
+						odd := []int64{all[0], all[len(all)/3]} // both left out, or staged
+						st.AddValues(odd)
+						staged.merge(odd)
+					}
+				}
+				n, known := st.Len()
+				switch {
+				case disorder && into != "empty" && known:
+					t.Fatalf("Len = %d, known after values left out came again out of order", n)
+				case known && n != len(staged):
+					t.Fatalf("Len = %d, want %d", n, len(staged))
+				case !known && (!disorder || into == "empty"):
+					t.Fatal("Len unknown")
+				}
+				switch {
+				case into != "empty" && st.left == 0:
+					t.Fatal("nothing left out")
+				case into == "all" && !disorder && st.staged.Len() != 0:
+					t.Fatalf("%d values staged that the set holds", st.staged.Len())
+				}
+				want := 0
+				for v := range staged {
+					if _, ok := m[v]; !ok {
+						want++
+					}
+				}
+				lo, hi, ok := st.Bounds()
+				for v := range staged { // every new value lies within Bounds
+					if _, held := m[v]; !held && (!ok || v < lo || v > hi) {
+						t.Fatalf("new value %d outside Bounds %d..%d (ok %v)", v, lo, hi, ok)
+					}
+				}
+				if got := s.Commit(&st); got != want {
+					t.Fatalf("Commit = %d new, want %d", got, want)
+				}
+				m.merge(all)
+				checkInvariants(t, s)
+				checkEqual(t, s, m)
+			})
+		}
 	}
 }
