@@ -348,7 +348,17 @@ func (s *IntStream) value(v int64) {
 		}
 		return
 	}
-	s.endRun()
+	if s.inRun && s.runLo == s.runHi {
+		// The common case of sparse values: a run of one, which needs
+		// no prediction to drop.
+		s.win = append(s.win, s.runLo)
+		if len(s.win) == windowLen {
+			s.sink.AddValues(s.win)
+			s.win = s.win[:0]
+		}
+	} else {
+		s.endRun()
+	}
 	s.inRun, s.runLo, s.runHi = true, v, v
 }
 
