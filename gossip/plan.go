@@ -161,6 +161,21 @@ func (pl *Plan) Mode(now int64) Mode {
 	return ModeLeaf
 }
 
+// Replicated returns how many of the node's values, counted in the order
+// the node added them (as Len counts them), some peer is known to hold: a
+// value that made the node's set n large is held by another node too once
+// Replicated is at least n. A node without peers counts as holding all.
+func (pl *Plan) Replicated() int {
+	if len(pl.links) == 0 {
+		return pl.log.Len()
+	}
+	n := 0
+	for i := range pl.links {
+		n = max(n, pl.links[i].holds)
+	}
+	return n
+}
+
 // Local records values that the node's clients brought (broadcasts), new to
 // the node, in the order it added them.
 func (pl *Plan) Local(vals ...int64) {

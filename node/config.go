@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/maelstrom-gossip/node/gossip"
@@ -54,6 +55,10 @@ type Config struct {
 	// one line on stderr. 0 means the default (256 MiB).
 	MaxLineBytes int
 
+	// Ack is when a broadcast_ok leaves: AckReceived (the default) at
+	// once, AckReplicated once a peer holds the value.
+	Ack AckMode
+
 	// DataDir, when set, makes the node persist what it acknowledges: the
 	// value of every broadcast is appended to <DataDir>/<node id>.log and
 	// fsynced before its broadcast_ok leaves, and the whole set is
@@ -87,6 +92,46 @@ type Config struct {
 	Stderr io.Writer
 }
 
+// AckMode is when a node acknowledges a broadcast. The zero AckMode is
+// AckReceived.
+type AckMode uint8
+
+const (
+	// AckReceived sends broadcast_ok as soon as the value is in the
+	// node's set. A node killed before its next push (up to a batch
+	// later) takes the values it acknowledged since with it, unless
+	// DataDir keeps them.
+	AckReceived AckMode = iota
+	// AckReplicated holds each broadcast_ok until a peer has acknowledged
+	// a message that carried the value (or every value up to it), so
+	// that a value acknowledged survives the kill of any one node. It
+	// costs the client about a round trip and a batch of waiting, sends
+	// no extra message, and leaves a node cut off from every peer unable
+	// to acknowledge. A node without peers acknowledges at once.
+	AckReplicated
+)
+
+// ackModes are the names of the AckModes, in their order.
+var ackModes = [...]string{"received", "replicated"}
+
+// String returns the mode's name as the ack setting takes it.
+func (a AckMode) String() string {
+	if int(a) < len(ackModes) {
+		return ackModes[a]
+	}
+	return "AckMode(" + fmt.Sprint(uint8(a)) + ")"
+}
+
+// parseAckMode reads an AckMode by name.
+func parseAckMode(s string) (AckMode, error) {
+	for i, name := range ackModes {
+		if s == name {
+			return AckMode(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown mode (known: %s)", strings.Join(ackModes[:], ", "))
+}
+
 // ErrConfig is wrapped by the errors of New for invalid settings.
 var ErrConfig = errors.New("node: invalid config")
 
@@ -106,6 +151,9 @@ func (c *Config) normalize() error {
 	}
 	if c.AckDelay < 0 {
 		return fmt.Errorf("%w: ack delay %v is negative", ErrConfig, c.AckDelay)
+	}
+	if int(c.Ack) >= len(ackModes) {
+		return fmt.Errorf("%w: ack mode %d is unknown", ErrConfig, c.Ack)
 	}
 	if c.MaxLineBytes < 0 {
 		return fmt.Errorf("%w: max line bytes %d is negative", ErrConfig, c.MaxLineBytes)

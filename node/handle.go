@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"github.com/maelstrom-gossip/node/codec"
@@ -61,11 +62,28 @@ type Node struct {
 	lines     int64                                      // lines seen, for log messages
 	sent      struct{ data, repairs, acks, syncs int64 } // messages sent to peers, for the exit summary
 
+	// held are the broadcast_oks that wait, under AckReplicated, until a
+	// peer holds their values, oldest first; their lines are heldText,
+	// back to back.
+	held     []heldAck
+	heldText []byte
+
 	vals   []int64       // scratch: parsed batches and listed values
 	fresh  []int64       // scratch: the values of a batch that were new
 	pieces [][]byte      // scratch: the pieces of the set's text
 	sends  []gossip.Send // scratch: the messages a tick sends
 }
+
+// heldAck is a broadcast_ok held back (see Config.Ack): it may leave once a
+// peer holds the node's first pos values, and its line ends at end in
+// Node.heldText.
+type heldAck struct{ pos, end int }
+
+// maxHeld bounds the broadcast_oks held back at once. Maelstrom's clients
+// wait for each reply, so a cluster holds one per client at most; a broadcast
+// beyond the bound is refused with error 11 (temporarily unavailable) and
+// changes nothing.
+const maxHeld = 1 << 16
 
 // bulkMerge is the batch size from which received values are merged in bulk
 // (set.Merge) instead of one by one. A bulk merge does not list the new
@@ -201,14 +219,14 @@ func (n *Node) dispatch(m *codec.Message, out []byte) []byte {
 	case "read":
 		return n.read(m, out)
 	case "gossip_sync":
-		return n.sync(m, out)
+		return n.release(n.sync(m, out))
 	case "gossip_push":
-		return n.push(m, out)
+		return n.release(n.push(m, out))
 	case "gossip_sync_ok":
 		if i, ok := n.peers.Index(m.Src); ok && m.HasInReplyTo {
 			n.plan.SyncOK(i, m.InReplyTo, n.now())
 		}
-		return out
+		return n.release(out)
 	case "gossip_round":
 		return n.round(m, out)
 	case "topology":
@@ -391,6 +409,10 @@ func (n *Node) broadcast(m *codec.Message, out []byte) []byte {
 	if err != nil {
 		return n.fail(m, out, n.id, codeMalformedRequest, "broadcast: message "+codec.Snippet(m.Message)+" is not an integer in the int64 range")
 	}
+	hold := n.cfg.Ack == AckReplicated && m.HasMsgID
+	if hold && len(n.held) == maxHeld {
+		return n.fail(m, out, n.id, codeTemporarilyUnavail, "broadcast: "+strconv.Itoa(maxHeld)+" acknowledgements already wait for a peer to hold their values")
+	}
 	if n.set.Add(v) {
 		n.plan.Local(v)
 		n.text.Added(v)
@@ -398,7 +420,38 @@ func (n *Node) broadcast(m *codec.Message, out []byte) []byte {
 	if n.store != nil {
 		n.store.add(v) // durable before broadcast_ok leaves (Run syncs first)
 	}
+	if pos := n.plan.Len(); hold && n.plan.Replicated() < pos {
+		// Every value up to this one's position must be held elsewhere:
+		// a value the node already had may be the unacknowledged one.
+		n.heldText = n.ok(m, n.heldText, "broadcast_ok")
+		n.held = append(n.held, heldAck{pos: pos, end: len(n.heldText)})
+		return out
+	}
 	return n.ok(m, out, "broadcast_ok")
+}
+
+// release appends to out the held broadcast_oks whose values a peer now
+// holds (see Config.Ack).
+func (n *Node) release(out []byte) []byte {
+	if len(n.held) == 0 {
+		return out
+	}
+	replicated := n.plan.Replicated()
+	k := 0
+	for k < len(n.held) && n.held[k].pos <= replicated {
+		k++
+	}
+	if k == 0 {
+		return out
+	}
+	end := n.held[k-1].end
+	out = append(out, n.heldText[:end]...)
+	n.heldText = n.heldText[:copy(n.heldText, n.heldText[end:])]
+	n.held = n.held[:copy(n.held, n.held[k:])]
+	for i := range n.held {
+		n.held[i].end -= end
+	}
+	return out
 }
 
 func (n *Node) read(m *codec.Message, out []byte) []byte {

@@ -679,3 +679,54 @@ func TestNode_StreamedSyncCountsItsValues(t *testing.T) {
 		t.Fatalf("n2 sent its whole set, but the node sent it %d lines, the first %.200s", len(l), l[0])
 	}
 }
+
+// TestNode_AckReplicated: under AckReplicated a leaf holds a broadcast_ok
+// back until the hub acknowledges a push that carried the value, and sends
+// it with the handling of that acknowledgement; a node without peers
+// answers at once; and with maxHeld replies waiting, a broadcast is refused
+// with error 11 and changes nothing.
+func TestNode_AckReplicated(t *testing.T) {
+	isAck := func(l string) bool { return strings.Contains(l, `"broadcast_ok"`) }
+	cfg := DefaultConfig()
+	cfg.Seed, cfg.Batch, cfg.Phase = 1, 0, false
+	cfg.Interval, cfg.AckDelay = time.Second, 400*time.Millisecond
+	cfg.Ack = AckReplicated
+	c := newClocked(t, cfg)
+	c.handle(initLeaf)
+	if out := c.handle(`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":2,"message":42}}`); len(out) != 0 {
+		t.Fatalf("answered %v before a peer held the value", out)
+	}
+	l := c.advance(10 * time.Millisecond)
+	if len(l) != 1 || isAck(l[0]) {
+		t.Fatalf("sent %v, want one push", l)
+	}
+	m := decodeGossip(t, l[0])
+	if out := c.handle(`{"src":"n0","dest":"n1","body":{"type":"gossip_push","messages":[7],"msg_id":100}}`); len(out) != 0 {
+		t.Fatalf("answered %v to a push that acknowledges nothing", out)
+	}
+	out := c.handle(fmt.Sprintf(`{"src":"n0","dest":"n1","body":{"type":"gossip_push","ack":%d,"msg_id":101}}`, m.Body.MsgID))
+	if len(out) != 1 || !isAck(out[0]) || !strings.Contains(out[0], `"dest": "c1"`) || !strings.Contains(out[0], `"in_reply_to": 2,`) {
+		t.Fatalf("after the hub's acknowledgement: %v, want the broadcast_ok of msg 2", out)
+	}
+
+	alone := newClocked(t, cfg)
+	alone.handle(`{"src":"c0","dest":"n1","body":{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1"]}}`)
+	if out := alone.handle(`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":2,"message":42}}`); len(out) != 1 || !isAck(out[0]) {
+		t.Fatalf("a node without peers answered %v", out)
+	}
+
+	full := newClocked(t, cfg)
+	full.handle(initLeaf)
+	for v := range maxHeld {
+		if out := full.handle(fmt.Sprintf(`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":%d,"message":%d}}`, v+2, v)); len(out) != 0 {
+			t.Fatalf("broadcast %d answered %v", v, out)
+		}
+	}
+	out = full.handle(`{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":1,"message":-1}}`)
+	if len(out) != 1 || !strings.Contains(out[0], `"code": 11,`) {
+		t.Fatalf("with %d replies held back, a broadcast got %v, want error 11", maxHeld, out)
+	}
+	if s := full.n.Set(); s.Contains(-1) || s.Len() != maxHeld {
+		t.Fatalf("the refused broadcast changed the set: %d values", s.Len())
+	}
+}

@@ -19,7 +19,7 @@ type Setting struct {
 	// case, with '_' for '-' (see Env).
 	Name string
 	// Arg names the value's form in help texts: B (a bool), D (a
-	// duration), N (a number), NAME, DIR or FILE.
+	// duration), N (a number), NAME, MODE, DIR or FILE.
 	Arg string
 	// Default is the value when neither the flag nor the variable is
 	// given, as text; "" means none.
@@ -63,6 +63,9 @@ var settings = [...]Setting{
 	{Name: "ack-delay", gossip: true, Arg: "D", Default: "400ms",
 		Doc: "how long an acknowledgement waits, once its peer is quiet, for a message to ride on; at most half the interval",
 		set: func(c *Config, v string) (err error) { c.AckDelay, err = parseDuration(v); return err }},
+	{Name: "ack", Arg: "MODE", Default: "received",
+		Doc: "when `broadcast_ok` leaves: `received`, at once; `replicated`, once a peer acknowledged the value, so that it survives the kill of any one node (about a round trip and a batch later; a node cut off from every peer then acknowledges nothing)",
+		set: func(c *Config, v string) (err error) { c.Ack, err = parseAckMode(v); return err }},
 	{Name: "data-dir", Arg: "DIR",
 		Doc: "persist acknowledged values there (`<id>.log`, fsynced before `broadcast_ok` leaves, and `<id>.snap`); a node restarted with the same folder starts with them",
 		set: func(c *Config, v string) error { c.DataDir = v; return nil }},
