@@ -383,8 +383,9 @@ func onlyKillLosses(t *testing.T, res *Result) {
 // hub, or whose hub is down, holds it longer): a SIGKILL in that window
 // takes the value with it, as the bench then reports. The kill runs
 // therefore accept losses that the bench attributes to a kill, and nothing
-// else; with persistence (GOSSIP_DATA_DIR) the node must lose nothing at
-// all.
+// else; with persistence (GOSSIP_DATA_DIR), or with acknowledgements held
+// until a peer holds the value (GOSSIP_ACK=replicated), the node must lose
+// nothing at all.
 //
 // The run with every fault also fails when a value is lost through a
 // dropped message to or from a freshly restarted node: its msg_ids start
@@ -397,7 +398,7 @@ func onlyKillLosses(t *testing.T, res *Result) {
 // something only on a quiet machine.
 func TestProjectNode_Faults(t *testing.T) {
 	if testing.Short() {
-		t.Skip("six runs of about 10 s each")
+		t.Skip("eight runs of about 10 s each")
 	}
 	bin := buildProjectNode(t)
 	t.Run("duplicate", func(t *testing.T) {
@@ -447,19 +448,35 @@ func TestProjectNode_Faults(t *testing.T) {
 			t.Fatalf("invalid with kills and persistence: %q", res.Reasons)
 		}
 	})
-	t.Run("all", func(t *testing.T) {
-		o := projectFaultOptions(bin, 15)
-		o.Duplicate, o.Latency, o.LatencyDist, o.Loss = 0.2, 20*time.Millisecond, "exponential", 0.1
-		o.Nemesis = "partition,pause,kill"
+	t.Run("kill-replicated", func(t *testing.T) {
+		o := projectFaultOptions(bin, 14)
+		o.Nemesis = "kill"
+		o.Env = []string{"GOSSIP_ACK=replicated"}
 		res := run(t, o)
 		checkRestarts(t, res)
-		onlyKillLosses(t, res)
-		faults := map[string]int{}
-		for _, ev := range res.Nemesis {
-			faults[ev.Fault]++
-		}
-		if faults["partition"] == 0 || faults["pause"] == 0 || faults["kill"] == 0 || res.Net.Duplicated == 0 || res.Net.DroppedLoss == 0 {
-			t.Errorf("a fault was not injected: %v, %d duplicated, %d lost", faults, res.Net.Duplicated, res.Net.DroppedLoss)
+		if !res.Valid {
+			t.Fatalf("invalid with kills and acknowledgements after replication: %q", res.Reasons)
 		}
 	})
+	for _, ack := range []string{"received", "replicated"} {
+		t.Run("all/ack="+ack, func(t *testing.T) {
+			o := projectFaultOptions(bin, 15)
+			o.Duplicate, o.Latency, o.LatencyDist, o.Loss = 0.2, 20*time.Millisecond, "exponential", 0.1
+			o.Nemesis = "partition,pause,kill"
+			o.Env = []string{"GOSSIP_ACK=" + ack}
+			res := run(t, o)
+			checkRestarts(t, res)
+			if ack == "replicated" && !res.Valid {
+				t.Fatalf("invalid with every fault and acknowledgements after replication: %q", res.Reasons)
+			}
+			onlyKillLosses(t, res)
+			faults := map[string]int{}
+			for _, ev := range res.Nemesis {
+				faults[ev.Fault]++
+			}
+			if faults["partition"] == 0 || faults["pause"] == 0 || faults["kill"] == 0 || res.Net.Duplicated == 0 || res.Net.DroppedLoss == 0 {
+				t.Errorf("a fault was not injected: %v, %d duplicated, %d lost", faults, res.Net.Duplicated, res.Net.DroppedLoss)
+			}
+		})
+	}
 }
