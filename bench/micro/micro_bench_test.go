@@ -81,7 +81,9 @@ func syncNode(b *testing.B) *node.Node {
 // to the set and the new ones counted; the reply is a few bytes). "empty"
 // merges into a fresh node each time (made with the timer stopped); "full"
 // into a node that already holds them all. Allocations do not grow with the
-// array: into an empty set they are the set's new containers.
+// array: into an empty set they are the set's new containers; into a full
+// one, an ascending array is checked against the set chunk by chunk and
+// none are made.
 func BenchmarkSyncMerge(b *testing.B) {
 	codec.Pretouch()
 	for _, sz := range sizes {
