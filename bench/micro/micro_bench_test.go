@@ -76,9 +76,11 @@ func syncNode(b *testing.B) *node.Node {
 }
 
 // BenchmarkSyncMerge times one gossip_sync from its line to the merged set,
-// through the node's own path (node.Handle: a line this long is read by a
-// codec.Stream, its array parsed into a set.Stage as it goes, then committed
-// to the set and the new ones counted; the reply is a few bytes). "empty"
+// on this node (impl=ours) and on the baseline, beside a floor (impl=floor:
+// counting the line's commas, which any parser must find). The node's is
+// its own path (node.Handle: a line this long is read by a codec.Stream,
+// its array parsed into a set.Stage as it goes, then committed to the set
+// and the new ones counted; the reply is a few bytes). "empty"
 // merges into a fresh node each time (made with the timer stopped); "full"
 // into a node that already holds them all. Allocations do not grow with the
 // array: into an empty set they are the set's new containers; into a full
@@ -98,6 +100,19 @@ func BenchmarkSyncMerge(b *testing.B) {
 					line = syncLine(vals)
 				}
 			}
+			// The floor: finding the line's commas with the standard
+			// library's vectorized search, the least any parser of the
+			// array must do.
+			b.Run(sz.name+"/"+shape+"/scan/impl=floor", func(b *testing.B) {
+				prepare()
+				b.SetBytes(int64(len(line)))
+				for b.Loop() {
+					if n := bytes.Count(line, []byte{','}); n < sz.n-1 {
+						b.Fatalf("%d commas", n)
+					}
+				}
+				b.ReportMetric(float64(sz.n)*float64(b.N)/b.Elapsed().Seconds(), "values/s")
+			})
 			for _, into := range []string{"empty", "full"} {
 				prefix := sz.name + "/" + shape + "/" + into
 				b.Run(prefix+"/impl=ours", func(b *testing.B) {
