@@ -12,10 +12,15 @@
 // Lines of any length are read: a long one is read as it arrives
 // (codec.Stream), its messages array going to a set.Stage value by value,
 // so that a gossip_sync of millions of values needs memory for the rest of
-// its line and for the values' roaring form, never for its text. Replies
+// its line and for the values' roaring form, never for its text; the stage
+// leaves out what the set holds already (set.Stage.Against). Replies
 // that carry the whole set (read_ok, the gossip_syncs of a gossip_round, a
 // push of the whole set) are written from the set's JSON text, which a
 // codec.ArrayText keeps up to date segment by segment as values arrive.
+//
+// A broadcast_ok leaves at once, or, with Config.Ack set to AckReplicated,
+// once a peer is known to hold the value (the plan's Replicated), with the
+// handling of the message that tells it.
 //
 // The node's state, its set included, belongs to the goroutine that runs it;
 // nothing in this package takes a lock on the way from a line to its reply.

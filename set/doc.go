@@ -70,7 +70,11 @@
 // merged sorted, many per chunk. Commit then moves the staged chunks into
 // the set: a chunk the set lacks is moved without a copy (an empty shard
 // takes the whole staged shard), and one it has is intersected and OR-ed,
-// with no write when the set holds all its values already.
+// with no write when the set holds all its values already. A stage set
+// Against the set it will be committed into checks each chunk segment of an
+// ascending batch against that set first, and counts and drops the ones it
+// holds whole: a batch that re-sends what the set holds (a peer's whole set,
+// in order) stages nothing and allocates nothing.
 //
 // # Concurrency
 //
