@@ -5,6 +5,16 @@ import "slices"
 // maxPhaseSamples bounds Timing.PhaseSamples (it sizes an array).
 const maxPhaseSamples = 16
 
+// minPhaseSamples is how many flush arrivals a leaf observes before it
+// times its pushes by them. Fewer tell nothing of their spread: a first
+// arrival that came early by the network's jitter would make every push
+// timed by it miss the flush, several leaves at once, more than the hub's
+// catch-up flushes take. Until then a push leaves at once and waits at the
+// hub for the next flush: no later for its values, only without the
+// leaf's batching, for the first four flushes (about 0.9 s at the default
+// Batch).
+const minPhaseSamples = 4
+
 // phase estimates, at a leaf, how long before one of the hub's flushes a
 // push must leave to reach the hub in time for it: the lead. Its samples are
 // the arrival times of the hub's flushes on the grid, modulo Batch: each is
@@ -12,9 +22,10 @@ const maxPhaseSamples = 16
 // Maelstrom's network (the same latency both ways) is also the delay of a
 // push to the hub.
 //
-// The lead is the high end of the recent arrivals (the second largest, so
-// that one outlier is ignored), plus a quarter of their spread (from the
-// lower quartile to that high end) and Timing.PhaseBase. So a push aims to
+// The lead is the latest of the recent arrivals, plus a quarter of their
+// spread (from the lower quartile to that latest) and twice
+// Timing.PhaseBase; it is known once minPhaseSamples arrivals were
+// observed. So a push aims to
 // arrive as late as the noise observed lets it: on a quiet machine about
 // PhaseBase before the flush, with a delivery jitter of up to D about D
 // before. A fixed margin would either waste latency on a quiet network or
@@ -29,7 +40,7 @@ type phase struct {
 	keep    int
 	samples [maxPhaseSamples]int64 // arrival offsets in [0, batch)
 	n       int                    // samples recorded, ever
-	lead    int64                  // valid once n > 0
+	lead    int64                  // valid once known
 }
 
 // observe records a flush that arrived at now and updates the lead.
@@ -39,24 +50,21 @@ func (ph *phase) observe(now int64) {
 	ph.samples[ph.n%ph.keep] = newest
 	ph.n++
 	k := min(ph.n, ph.keep)
+	if k < minPhaseSamples {
+		return
+	}
 	var d [maxPhaseSamples]int64
 	for j, x := range ph.samples[:k] {
 		d[j] = wrap(x-newest, b) // offsets from the newest, so no cluster straddles the wrap
 	}
 	slices.Sort(d[:k])
-	var lead int64
-	if k < 4 {
-		// Too few to tell the spread: the latest seen, plus four bases.
-		lead = d[k-1] + 4*ph.base
-	} else {
-		lo, hi := d[(k-1)/4], d[k-1]
-		lead = hi + (hi-lo)/4 + 2*ph.base
-	}
-	ph.lead = newest + lead
+	lo, hi := d[(k-1)/4], d[k-1]
+	ph.lead = newest + hi + (hi-lo)/4 + 2*ph.base
 }
 
-// known reports whether a flush was observed, so that pushes can be timed.
-func (ph *phase) known() bool { return ph.n > 0 }
+// known reports whether enough flushes were observed (minPhaseSamples) to
+// time pushes by them.
+func (ph *phase) known() bool { return min(ph.n, ph.keep) >= minPhaseSamples }
 
 // sendTime returns the first moment at or after now from which a push
 // reaches the hub just before one of its flushes: a point lead before a

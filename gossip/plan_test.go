@@ -478,7 +478,8 @@ func TestPlan_PhaseOnlyFromGrid(t *testing.T) {
 
 // TestPhase_Lead: the lead covers the spread of the arrivals observed, so a
 // push leaves early enough on a noisy network and not much earlier on a
-// quiet one; samples that straddle the wrap of the grid give one estimate.
+// quiet one; samples that straddle the wrap of the grid give one estimate;
+// and pushes are timed only once a few arrivals tell the spread.
 func TestPhase_Lead(t *testing.T) {
 	const b = 225 * ms
 	tests := []struct {
@@ -489,7 +490,6 @@ func TestPhase_Lead(t *testing.T) {
 		{name: "quiet", arrivals: []int64{100 * ms, 100*ms + 200_000, 100*ms + 100_000, 100 * ms, 100*ms + 300_000, 100 * ms}, lo: 100*ms + 300_000, hi: 103 * ms},
 		{name: "jitter up to 10 ms", arrivals: []int64{100 * ms, 104 * ms, 109 * ms, 101 * ms, 107 * ms, 110 * ms, 102 * ms, 105 * ms}, lo: 110 * ms, hi: 115 * ms},
 		{name: "across the wrap", arrivals: []int64{b - ms, 0, ms, b - 2*ms, 500_000}, lo: ms, hi: 5 * ms},
-		{name: "few samples", arrivals: []int64{100 * ms}, lo: 104 * ms, hi: 110 * ms},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -511,6 +511,18 @@ func TestPhase_Lead(t *testing.T) {
 			}
 		})
 	}
+	t.Run("too few to tell the spread", func(t *testing.T) {
+		ph := phase{batch: b, base: ms, keep: 16}
+		for k := range minPhaseSamples {
+			if ph.known() {
+				t.Fatalf("pushes timed after %d arrivals", k)
+			}
+			ph.observe(t0 + int64(k)*b + 100*ms)
+		}
+		if !ph.known() {
+			t.Fatalf("pushes not timed after %d arrivals", minPhaseSamples)
+		}
+	})
 }
 
 func TestSettings_Validate(t *testing.T) {

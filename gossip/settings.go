@@ -119,8 +119,8 @@ type Timing struct {
 	// PhaseSamples = 16: how many recent flush arrivals the phase estimate
 	// looks at (about 3.6 s of flushes at the default Batch).
 	PhaseSamples int
-	// PhaseBase = 1 ms: the margin a phased push keeps before the hub's
-	// flush beyond the spread of arrivals it observed (see Plan.Lead).
+	// PhaseBase = 1 ms: a phased push keeps twice this before the hub's
+	// flush beyond the spread of arrivals it observed (see phase).
 	PhaseBase int64
 
 	// Interval is Settings.Interval: the repair period; 0 for none.
