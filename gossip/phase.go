@@ -25,12 +25,12 @@ const minPhaseSamples = 4
 // The lead is the latest of the recent arrivals, plus a quarter of their
 // spread (from the lower quartile to that latest) and twice
 // Timing.PhaseBase; it is known once minPhaseSamples arrivals were
-// observed. So a push aims to
-// arrive as late as the noise observed lets it: on a quiet machine about
-// PhaseBase before the flush, with a delivery jitter of up to D about D
-// before. A fixed margin would either waste latency on a quiet network or
-// miss flushes on a noisy one; a push that misses one anyway is forwarded at
-// once by the hub (Timing.CatchUpWindow).
+// observed. So a push aims to arrive as late as the noise observed lets it:
+// on a quiet machine about twice PhaseBase before the flush, with a
+// delivery jitter of up to D about D before. A fixed margin would either
+// waste latency on a quiet network or miss flushes on a noisy one; a push
+// that misses one anyway is forwarded at once by the hub
+// (Timing.CatchUpWindow).
 //
 // A phase belongs to its Plan and MUST NOT be used from concurrently
 // running goroutines.
