@@ -350,7 +350,9 @@ func (s *IntStream) value(v int64) {
 	}
 	if s.inRun && s.runLo == s.runHi {
 		// The common case of sparse values: a run of one, which needs
-		// no prediction to drop.
+		// no prediction to drop. This is endRun's short-run case written
+		// out: through a call (too costly to inline) it parsed sparse
+		// arrays about 10% slower.
 		s.win = append(s.win, s.runLo)
 		if len(s.win) == windowLen {
 			s.sink.AddValues(s.win)

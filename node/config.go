@@ -114,14 +114,6 @@ const (
 // ackModes are the names of the AckModes, in their order.
 var ackModes = [...]string{"received", "replicated"}
 
-// String returns the mode's name as the ack setting takes it.
-func (a AckMode) String() string {
-	if int(a) < len(ackModes) {
-		return ackModes[a]
-	}
-	return "AckMode(" + fmt.Sprint(uint8(a)) + ")"
-}
-
 // parseAckMode reads an AckMode by name.
 func parseAckMode(s string) (AckMode, error) {
 	for i, name := range ackModes {
