@@ -34,8 +34,9 @@ build: ## build the node into bin/node
 
 test: lint unit race cases regress ## everything CI runs but fuzzing: lint, unit tests, race tests, sample cases, bench regressions
 
-unit: ## go test -short over both modules (the long tests are left to regress)
+unit: ## go test -short over both modules (the long tests are left to regress), and the codec's portable build (-tags purego)
 	$(GO) test -short ./... ./bench/...
+	$(GO) test -short -tags purego ./codec/
 
 regress: ## the long tests, one at a time: 1 GiB lines, 1,000 simulated nodes, a flooded node, the bench's process tests, Maelstrom fidelity, 3d limits on the 25-node setting, end to end
 	$(GO) test -p 1 -count 1 -run 'GiB|Scale|WarmsUp' ./node/ ./gossip/

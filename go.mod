@@ -6,6 +6,7 @@ require (
 	github.com/RoaringBitmap/roaring/v2 v2.30.0
 	github.com/bytedance/sonic v1.15.5
 	github.com/valyala/bytebufferpool v1.0.0
+	golang.org/x/sys v0.30.0
 )
 
 require (
@@ -17,5 +18,4 @@ require (
 	github.com/mschoch/smat v0.2.0 // indirect
 	github.com/twitchyliquid64/golang-asm v0.15.1 // indirect
 	golang.org/x/arch v0.0.0-20210923205945-b76863e36670 // indirect
-	golang.org/x/sys v0.30.0 // indirect
 )

@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -219,13 +220,18 @@ func FuzzIntStream(f *testing.F) {
 		f.Add([]byte(c), uint16(1), uint16(5))
 	}
 	f.Add(seqText(0, 100, ", "), uint16(17), uint16(300))
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 4 {
+		text := kernelText(r, 100)
+		f.Add(text[bytes.IndexByte(text, '['):], uint16(r.IntN(1000)), uint16(r.IntN(1000)))
+	}
 	f.Fuzz(func(t *testing.T, raw []byte, a, b uint16) {
 		if len(raw) > 1<<16 {
 			return
 		}
 		cuts := []int{int(a) % (len(raw) + 1), int(b) % (len(raw) + 1)}
 		slices.Sort(cuts)
-		checkStream(t, raw, cuts)
+		checkBothPaths(t, raw, cuts)
 	})
 }
 

@@ -364,6 +364,9 @@ func (s *Set) holdsSegment(c uint64, seg []int64) bool {
 		return true
 	}
 	a := ch.arr
+	if len(seg) == len(a) && sameLows(seg, a) {
+		return true // the chunk re-sent whole, the common case
+	}
 	linear := 4*len(seg) >= len(a) // a step or two per value: cheaper than a gallop
 	i := 0
 	for _, v := range seg {
@@ -376,6 +379,18 @@ func (s *Set) holdsSegment(c uint64, seg []int64) bool {
 			i = searchGE(a, i, x)
 		}
 		if i == len(a) || a[i] != x {
+			return false
+		}
+	}
+	return true
+}
+
+// sameLows reports whether the low 16 bits of seg are a, value for value
+// (len(seg) == len(a)).
+func sameLows(seg []int64, a []uint16) bool {
+	a = a[:len(seg)]
+	for k, v := range seg {
+		if uint16(v) != a[k] {
 			return false
 		}
 	}

@@ -1,0 +1,174 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// See digits_amd64.go for what scanDigits does. The text is read 64 bytes
+// at a time: six compares give a block's masks of commas (C), spaces (S)
+// and digits (D). The block is good up to its first byte that is none of
+// those, a space that does not follow a comma, or a comma that does not
+// follow a digit; every comma below that point ends a number of the form
+// [ ]digits, which is converted with SSE: the 16 bytes that end at the
+// comma, less '0', masked to the number's length, then weighed in pairs,
+// quads and octets (pmaddubsw, pmaddwd, packusdw, pmaddwd) into two 8-digit
+// halves.
+//
+// Registers: SI the text, BX its length, AX the block, DI out, R8 its
+// length, CX values written, DX the byte after the last comma consumed (the
+// result next), R9 set when the block is the last good one, R12 the block's
+// commas left, R10 R11 R13 R14 R15 scratch. Y9 nines, Y10 commas, Y11
+// spaces, Y15 zeros ('0'), X12 X13 X14 the weights.
+
+// func scanDigits(b []byte, i int, out []int64) (next, n int)
+TEXT ·scanDigits(SB), NOSPLIT, $0-72
+	MOVQ b_base+0(FP), SI
+	MOVQ b_len+8(FP), BX
+	MOVQ i+24(FP), AX
+	MOVQ out_base+32(FP), DI
+	MOVQ out_len+40(FP), R8
+	XORQ CX, CX
+	MOVQ AX, DX
+	TESTQ R8, R8
+	JZ   done
+
+	VPBROADCASTB digitsConst<>+0(SB), Y15 // '0'
+	VPBROADCASTB digitsConst<>+1(SB), Y9  // 9
+	VPBROADCASTB digitsConst<>+2(SB), Y10 // ','
+	VPBROADCASTB digitsConst<>+3(SB), Y11 // ' '
+	VMOVDQU      weights<>+0(SB), X12      // 10, 1, ... (bytes)
+	VMOVDQU      weights<>+16(SB), X13     // 100, 1, ... (words)
+	VMOVDQU      weights<>+32(SB), X14     // 10000, 1, ... (words)
+
+block:
+	LEAQ 64(AX), R10
+	CMPQ R10, BX
+	JA   done
+	VMOVDQU   (SI)(AX*1), Y0
+	VMOVDQU   32(SI)(AX*1), Y5
+	VPCMPEQB  Y0, Y10, Y1
+	VPMOVMSKB Y1, R12
+	VPCMPEQB  Y5, Y10, Y6
+	VPMOVMSKB Y6, R11
+	SHLQ      $32, R11
+	ORQ       R11, R12     // C
+	VPCMPEQB  Y0, Y11, Y2
+	VPMOVMSKB Y2, R13
+	VPCMPEQB  Y5, Y11, Y7
+	VPMOVMSKB Y7, R11
+	SHLQ      $32, R11
+	ORQ       R11, R13     // S
+	VPSUBB    Y15, Y0, Y3
+	VPMINUB   Y3, Y9, Y4
+	VPCMPEQB  Y3, Y4, Y4
+	VPMOVMSKB Y4, R10
+	VPSUBB    Y15, Y5, Y8
+	VPMINUB   Y8, Y9, Y7
+	VPCMPEQB  Y8, Y7, Y7
+	VPMOVMSKB Y7, R11
+	SHLQ      $32, R11
+	ORQ       R11, R10     // D
+
+	// The byte before the block carries in: was it a digit, a comma?
+	MOVBQZX -1(SI)(AX*1), R11
+	LEAQ    -48(R11), R14
+	XORL    R15, R15
+	CMPQ    R14, $10
+	SETCS   R15B
+	MOVQ    R10, R14
+	SHLQ    $1, R14
+	ORQ     R15, R14       // R14: digit before each byte
+	XORL    R15, R15
+	CMPB    R11B, $0x2c
+	SETEQ   R15B
+	MOVQ    R12, R11
+	SHLQ    $1, R11
+	ORQ     R15, R11       // R11: comma before each byte
+	ANDNQ   R13, R11, R15  // spaces not after a comma
+	ANDNQ   R12, R14, R11  // commas not after a digit
+	ORQ     R11, R15
+	MOVQ    R10, R11
+	ORQ     R12, R11
+	ORQ     R13, R11
+	NOTQ    R11            // bytes that are none of the three
+	ORQ     R11, R15
+	XORL    R9, R9
+	TESTQ   R15, R15
+	JZ      numbers
+	MOVL    $1, R9         // the last good block: keep the commas below
+	BLSMSKQ R15, R15       // the first bad byte
+	SHRQ    $1, R15
+	ANDQ    R15, R12
+
+numbers:
+	TESTQ  R12, R12
+	JZ     nextBlock
+	TZCNTQ R12, R14
+	BLSRQ  R12, R12
+	ADDQ   AX, R14         // R14: the comma
+	XORL   R10, R10
+	CMPB   (SI)(DX*1), $0x20
+	SETEQ  R10B
+	LEAQ   (DX)(R10*1), R15 // R15: the number's first digit
+	MOVQ   R14, R10
+	SUBQ   R15, R10        // R10: its length, 1 or more
+	CMPQ   R10, $16
+	JA     done            // longer: left to the caller
+	CMPB   (SI)(R15*1), $0x30
+	JNE    convert
+	CMPQ   R10, $1
+	JNE    done            // a leading zero: left to the caller
+
+convert:
+	VMOVDQU    -16(SI)(R14*1), X1
+	VPSUBB     X15, X1, X1
+	LEAQ       lenMask<>+0(SB), R11
+	VPAND      (R11)(R10*1), X1, X1
+	VPMADDUBSW X12, X1, X1
+	VPMADDWD   X13, X1, X1
+	VPACKUSDW  X1, X1, X1
+	VPMADDWD   X14, X1, X1
+	VMOVQ      X1, R10
+	MOVL       R10, R11    // the first eight digits
+	SHRQ       $32, R10    // the last eight
+	IMUL3Q     $100000000, R11, R11
+	ADDQ       R11, R10
+	MOVQ       R10, (DI)(CX*8)
+	INCQ       CX
+	LEAQ       1(R14), DX
+	CMPQ       CX, R8
+	JAE        done
+	JMP        numbers
+
+nextBlock:
+	TESTQ R9, R9
+	JNZ   done
+	ADDQ  $64, AX
+	JMP   block
+
+done:
+	VZEROUPPER
+	MOVQ DX, next+56(FP)
+	MOVQ CX, n+64(FP)
+	RET
+
+DATA digitsConst<>+0(SB)/1, $0x30
+DATA digitsConst<>+1(SB)/1, $9
+DATA digitsConst<>+2(SB)/1, $0x2c
+DATA digitsConst<>+3(SB)/1, $0x20
+GLOBL digitsConst<>(SB), RODATA|NOPTR, $4
+
+// weights: bytes 10,1 (pmaddubsw); words 100,1; words 10000,1 (pmaddwd).
+DATA weights<>+0(SB)/8, $0x010a010a010a010a
+DATA weights<>+8(SB)/8, $0x010a010a010a010a
+DATA weights<>+16(SB)/8, $0x0001006400010064
+DATA weights<>+24(SB)/8, $0x0001006400010064
+DATA weights<>+32(SB)/8, $0x0001271000012710
+DATA weights<>+40(SB)/8, $0x0001271000012710
+GLOBL weights<>(SB), RODATA|NOPTR, $48
+
+// lenMask: sixteen zero bytes, then sixteen 0xff; the 16 bytes from offset
+// L keep the last L bytes of a vector.
+DATA lenMask<>+0(SB)/8, $0
+DATA lenMask<>+8(SB)/8, $0
+DATA lenMask<>+16(SB)/8, $-1
+DATA lenMask<>+24(SB)/8, $-1
+GLOBL lenMask<>(SB), RODATA|NOPTR, $32

@@ -1,0 +1,12 @@
+//go:build !amd64 || purego
+
+package codec
+
+// digitKernel is false: there is no scanDigits kernel for this platform (or
+// the purego tag asks for none), and the portable parser does all the work.
+var digitKernel = false
+
+// scanDigits is never called without a kernel.
+func scanDigits(b []byte, i int, out []int64) (next, n int) {
+	panic("codec: scanDigits without a kernel")
+}
