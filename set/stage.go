@@ -68,6 +68,11 @@ type Stage struct {
 	base   *Set
 	left   int
 	filter filterState
+	// baseTop is the base's largest value (baseAny: it has one), read
+	// once per batch (baseRead) by the first ascending values: values
+	// above it cannot be held, so they skip the check chunk by chunk.
+	baseTop           int64
+	baseAny, baseRead bool
 }
 
 // filterState is where a spilled stage stands with its base (see Against).
@@ -93,6 +98,7 @@ func (st *Stage) Reset() {
 	st.spilled, st.topOK = false, false
 	st.distinct, st.pendMax = 0, 0
 	st.left, st.filter = 0, filtering
+	st.baseRead = false
 	for i := range st.staged.shards {
 		st.staged.shards[i].reset()
 	}
@@ -178,7 +184,7 @@ func (st *Stage) AddRun(lo, hi int64) {
 // counted and left out instead.
 func (st *Stage) addAscending(vals []int64, distinct bool) {
 	st.top, st.topOK = vals[len(vals)-1], true
-	if st.base == nil || st.filter != filtering {
+	if st.base == nil || st.filter != filtering || st.aboveBase(vals[0]) {
 		st.staged.mergeSorted(vals, distinct)
 		return
 	}
@@ -198,6 +204,19 @@ func (st *Stage) addAscending(vals []int64, distinct bool) {
 		i = j
 	}
 	st.staged.mergeSorted(vals[from:], distinct)
+}
+
+// aboveBase reports whether v lies above every value of the base (st.base
+// is set), which the stage reads once per batch. Should the base gain
+// values during the batch, the values above its old top that it now holds
+// are staged instead of left out, and Commit finds them held: the count
+// stays exact.
+func (st *Stage) aboveBase(v int64) bool {
+	if !st.baseRead {
+		st.baseTop, st.baseAny = st.base.top()
+		st.baseRead = true
+	}
+	return !st.baseAny || v > st.baseTop
 }
 
 // unordered records that values arrived out of order: the stage stops
@@ -284,7 +303,7 @@ func (st *Stage) Len() (int, bool) {
 // left out. base MUST be a plain Set (not a Shared one's), and MUST NOT be
 // modified or used by another goroutine until the stage is committed or
 // Reset; the stage reads it on the caller's goroutine.
-func (st *Stage) Against(base *Set) { st.base = base }
+func (st *Stage) Against(base *Set) { st.base, st.baseRead = base, false }
 
 // Bounds returns the smallest and the largest value staged, values left out
 // excepted, and false when none is. It scans the window, or merges the
@@ -323,6 +342,23 @@ func (s *Set) bounds() (lo, hi int64, ok bool) {
 		return 0, 0, false
 	}
 	return base(cLo) + int64(first.minPos()), base(cHi) + int64(last.maxPos()), true
+}
+
+// top returns the largest value of s, and false when s is empty:
+// O(nShards), each shard visited in turn.
+func (s *Set) top() (int64, bool) {
+	var cHi uint64
+	hi, ok := int64(0), false
+	for i := range s.shards {
+		sh := &s.shards[i]
+		s.acquire(sh)
+		if n := len(sh.keys); n > 0 && (!ok || sh.keys[n-1] > cHi) {
+			cHi, ok = sh.keys[n-1], true
+			hi = base(cHi) + int64(sh.cs[n-1].maxPos())
+		}
+		s.release(sh)
+	}
+	return hi, ok
 }
 
 // holdsRange reports whether s holds every value lo..hi (lo <= hi): a
