@@ -110,6 +110,61 @@ func (s *Set) mergeSorted(vals []int64, distinct bool) int {
 	return added
 }
 
+// mergeAbove is mergeSorted for sorted vals that lie above every value of
+// s: each chunk is new but perhaps the first, so a chunk of at most arrMax
+// values is carved and written straight from its segment, with no search.
+// The caller settles.
+func (s *Set) mergeAbove(vals []int64, distinct bool) int {
+	added := 0
+	for i := 0; i < len(vals); {
+		c := chunkOf(vals[i])
+		j := i + 1
+		for j < len(vals) && chunkOf(vals[j]) == c {
+			j++
+		}
+		seg := vals[i:j]
+		i = j
+		sh := &s.shards[c&shardMask]
+		s.acquire(sh)
+		if len(seg) > arrMax || sh.holdsLast(c) {
+			added += sh.mergeSegment(c, seg, distinct)
+		} else {
+			added += sh.appendArray(c, seg)
+		}
+		s.release(sh)
+	}
+	return added
+}
+
+// holdsLast reports whether chunk c, which no chunk of sh lies above, is
+// in sh: its last chunk or the last one the pass created.
+func (sh *shard) holdsLast(c uint64) bool {
+	if n := len(sh.adds); n > 0 && sh.adds[n-1].key == c {
+		return true
+	}
+	n := len(sh.keys)
+	return n > 0 && sh.keys[n-1] == c
+}
+
+// appendArray creates chunk c, above every chunk of sh, as an array of the
+// positions of seg (sorted values of c, duplicates allowed, at most arrMax)
+// and returns how many there are.
+func (sh *shard) appendArray(c uint64, seg []int64) int {
+	a := sh.carve(len(seg))
+	n, prev := 0, seg[0]-1 // prev differs from seg[0], as in lowsOf
+	for _, v := range seg {
+		a[n] = uint16(v) // overwritten by the next value when a duplicate
+		if v != prev {
+			n++
+		}
+		prev = v
+	}
+	sh.hint = len(sh.keys)
+	sh.create(c, chunk{arr: a[:n:n]})
+	sh.n += n
+	return n
+}
+
 // mergeSegment adds seg, the sorted values of chunk c, to sh and returns
 // how many were new; distinct promises that seg has no duplicates. A
 // segment of consecutive values (the Maelstrom workload) is one range:

@@ -185,7 +185,7 @@ func (st *Stage) AddRun(lo, hi int64) {
 func (st *Stage) addAscending(vals []int64, distinct bool) {
 	st.top, st.topOK = vals[len(vals)-1], true
 	if st.base == nil || st.filter != filtering || st.aboveBase(vals[0]) {
-		st.staged.mergeSorted(vals, distinct)
+		st.staged.mergeAbove(vals, distinct)
 		return
 	}
 	from := 0 // the first value not yet staged or left out
@@ -193,7 +193,7 @@ func (st *Stage) addAscending(vals []int64, distinct bool) {
 		c := chunkOf(vals[i])
 		j := searchChunk(vals, i+1, c+1)
 		if seg := vals[i:j]; st.base.holdsSegment(c, seg) {
-			st.staged.mergeSorted(vals[from:i], distinct)
+			st.staged.mergeAbove(vals[from:i], distinct)
 			if distinct {
 				st.left += len(seg)
 			} else {
@@ -203,7 +203,7 @@ func (st *Stage) addAscending(vals []int64, distinct bool) {
 		}
 		i = j
 	}
-	st.staged.mergeSorted(vals[from:], distinct)
+	st.staged.mergeAbove(vals[from:], distinct)
 }
 
 // aboveBase reports whether v lies above every value of the base (st.base

@@ -521,3 +521,47 @@ func TestStage_Against(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeAbove: batches above everything a set holds, whose first chunk
+// may be the set's last, with duplicates, runs and chunks past arrMax,
+// merge as Merge would.
+func TestMergeAbove(t *testing.T) {
+	r := rand.New(rand.NewPCG(71, 72))
+	for trial := range 50 {
+		s, m := New(), model{}
+		next := int64(-3<<20) + r.Int64N(1<<20)
+		for range 20 {
+			var b []int64
+			switch r.IntN(4) {
+			case 0: // a dense stretch: one chunk past arrMax
+				n := arrMax + 1 + r.IntN(3000)
+				for range n {
+					b = append(b, next)
+					next += 1 + r.Int64N(2)
+				}
+			case 1: // a run
+				b = seq(next, 1+r.IntN(300))
+				next += int64(len(b))
+			default: // sparse, with duplicates
+				for range 1 + r.IntN(3000) {
+					b = append(b, next)
+					if r.IntN(20) == 0 {
+						b = append(b, next)
+					}
+					next += 1 + r.Int64N(400)
+				}
+			}
+			_, distinct := checkSorted(b)
+			want := m.merge(b)
+			if got := s.mergeAbove(b, distinct); got != want {
+				t.Fatalf("trial %d: mergeAbove(%d values) = %d new, want %d", trial, len(b), got, want)
+			}
+			if r.IntN(3) == 0 {
+				s.settle()
+			}
+			next += r.Int64N(1 << 17) // sometimes the same chunk, sometimes far above
+		}
+		s.settle()
+		checkEqual(t, s, m)
+	}
+}
