@@ -108,6 +108,8 @@ profile: ## CPU and allocation profiles of the merge and end-to-end benchmarks -
 		-cpuprofile $(PROFDIR)/merge.cpu.pprof ./bench/micro/
 	$(GO) test -run '^$$' -bench 'SyncMerge/1M/seq/empty/impl=ours' -benchtime 40x -memprofilerate 1 -o $(PROFDIR)/micro.test \
 		-memprofile $(PROFDIR)/merge.mem.pprof ./bench/micro/
+	$(GO) test -run '^$$' -bench 'SyncMerge/1M/sorted-sparse/empty/impl=ours' -benchtime 40x -o $(PROFDIR)/micro.test \
+		-cpuprofile $(PROFDIR)/sparse.cpu.pprof ./bench/micro/
 	$(GO) test -run '^$$' -bench '^BenchmarkRun$$' -benchtime 5x -o $(PROFDIR)/node.test \
 		-cpuprofile $(PROFDIR)/e2e.cpu.pprof ./bench/micro/
 	$(GO) test -run '^$$' -bench '^BenchmarkRun$$' -benchtime 5x -memprofilerate 1 -o $(PROFDIR)/node.test \
@@ -116,7 +118,7 @@ profile: ## CPU and allocation profiles of the merge and end-to-end benchmarks -
 
 profile-diff: ## fresh profiles into out/pprof, then the top of each against the committed ones in pprof/
 	$(MAKE) --no-print-directory profile PROFDIR=$(FRESH)
-	@for p in merge.cpu e2e.cpu; do echo "== $$p: fresh minus reference (positive = more time now)"; \
+	@for p in merge.cpu sparse.cpu e2e.cpu; do echo "== $$p: fresh minus reference (positive = more time now)"; \
 		$(GO) tool pprof -top -nodecount 15 -diff_base pprof/$$p.pprof $(FRESH)/$$p.pprof 2>/dev/null | sed -n '/flat%/,$$p'; done
 	@for p in merge.mem e2e.mem; do echo "== $$p: allocated objects, fresh minus reference"; \
 		$(GO) tool pprof -top -nodecount 15 -sample_index=alloc_objects -diff_base pprof/$$p.pprof $(FRESH)/$$p.pprof 2>/dev/null | sed -n '/flat%/,$$p'; done
