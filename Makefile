@@ -108,7 +108,7 @@ profile: ## CPU and allocation profiles of the merge and end-to-end benchmarks -
 		-cpuprofile $(PROFDIR)/merge.cpu.pprof ./bench/micro/
 	$(GO) test -run '^$$' -bench 'SyncMerge/1M/seq/empty/impl=ours' -benchtime 40x -memprofilerate 1 -o $(PROFDIR)/micro.test \
 		-memprofile $(PROFDIR)/merge.mem.pprof ./bench/micro/
-	$(GO) test -run '^$$' -bench 'SyncMerge/1M/sorted-sparse/empty/impl=ours' -benchtime 40x -o $(PROFDIR)/micro.test \
+	$(GO) test -run '^$$' -bench 'SyncMerge/1M/sorted-sparse/empty/impl=ours' -benchtime 200x -o $(PROFDIR)/micro.test \
 		-cpuprofile $(PROFDIR)/sparse.cpu.pprof ./bench/micro/
 	$(GO) test -run '^$$' -bench '^BenchmarkRun$$' -benchtime 5x -o $(PROFDIR)/node.test \
 		-cpuprofile $(PROFDIR)/e2e.cpu.pprof ./bench/micro/
