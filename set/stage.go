@@ -207,10 +207,8 @@ func (st *Stage) addAscending(vals []int64, distinct bool) {
 }
 
 // aboveBase reports whether v lies above every value of the base (st.base
-// is set), which the stage reads once per batch. Should the base gain
-// values during the batch, the values above its old top that it now holds
-// are staged instead of left out, and Commit finds them held: the count
-// stays exact.
+// is set). The base's top is read once per batch: the base does not change
+// before the stage is committed or Reset (see Against).
 func (st *Stage) aboveBase(v int64) bool {
 	if !st.baseRead {
 		st.baseTop, st.baseAny = st.base.top()
