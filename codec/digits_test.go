@@ -43,6 +43,11 @@ func refScanDigits(b []byte, i int, max int) (next int, vals []int64) {
 	return next, vals
 }
 
+// kernelStops are elements, or what follows one, at which the kernel must
+// stop: a sign, a leading zero, two spaces, more than 16 digits, other
+// whitespace, an empty element, a space before a comma.
+var kernelStops = []string{"-12", "007", " 5", "1234567890123456789", "\n8", ",9", "3 "}
+
 // kernelText returns random array text around the kernel's simple form,
 // with some of everything it must stop at.
 func kernelText(r *rand.Rand, n int) []byte {
@@ -55,20 +60,8 @@ func kernelText(r *rand.Rand, n int) []byte {
 			}
 		}
 		switch x := r.IntN(200); {
-		case x == 0:
-			b = append(b, "-12"...)
-		case x == 1:
-			b = append(b, "007"...)
-		case x == 2:
-			b = append(b, " 5"...)
-		case x == 3:
-			b = append(b, "1234567890123456789"...)
-		case x == 4:
-			b = append(b, "\n8"...)
-		case x == 5:
-			b = append(b, ",9"...)
-		case x == 6:
-			b = append(b, "3 "...)
+		case x < len(kernelStops):
+			b = append(b, kernelStops[x]...)
 		case x < 40:
 			b = strconv.AppendInt(b, r.Int64N(100), 10)
 		case x < 50:
