@@ -150,19 +150,11 @@ func (sh *shard) holdsLast(c uint64) bool {
 // positions of seg (sorted values of c, duplicates allowed, at most arrMax)
 // and returns how many there are.
 func (sh *shard) appendArray(c uint64, seg []int64) int {
-	a := sh.carve(len(seg))
-	n, prev := 0, seg[0]-1 // prev differs from seg[0], as in lowsOf
-	for _, v := range seg {
-		a[n] = uint16(v) // overwritten by the next value when a duplicate
-		if v != prev {
-			n++
-		}
-		prev = v
-	}
-	sh.hint = len(sh.keys)
-	sh.create(c, chunk{arr: a[:n:n]})
-	sh.n += n
-	return n
+	lows := sh.lowsOf(seg)
+	sh.hint = len(sh.keys) // where create inserts: after every chunk
+	sh.create(c, sh.newChunkOf(c, lows))
+	sh.n += len(lows)
+	return len(lows)
 }
 
 // mergeSegment adds seg, the sorted values of chunk c, to sh and returns
