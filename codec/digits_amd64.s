@@ -3,20 +3,23 @@
 #include "textflag.h"
 
 // See digits_amd64.go for what scanDigits does. The text is read 64 bytes
-// at a time: six compares give a block's masks of commas (C), spaces (S)
-// and digits (D). The block is good up to its first byte that is none of
-// those, a space that does not follow a comma, or a comma that does not
-// follow a digit; every comma below that point ends a number of the form
-// [ ]digits, which is converted with SSE: the 16 bytes that end at the
-// comma, less '0', masked to the number's length, then weighed in pairs,
-// quads and octets (pmaddubsw, pmaddwd, packusdw, pmaddwd) into two 8-digit
-// halves.
+// at a time: seven compares give a block's masks of commas (C), spaces (S),
+// digits (D) and zeros. The block is good up to its first byte that is none
+// of those, a space that does not follow a comma, a comma that does not
+// follow a digit, or a zero that starts a number of more than one digit;
+// every comma below that point ends an element of the form [ ]digits. Its
+// value is taken with SSE from the 16 bytes that end at the comma: less '0'
+// with unsigned saturation (so that the space, if any, counts as a leading
+// zero), masked to the element's length, then weighed in pairs, quads and
+// octets (pmaddubsw, pmaddwd, packusdw, pmaddwd) into two 8-digit halves,
+// which pmuludq, psrlq and paddq join.
 //
 // Registers: SI the text, BX its length, AX the block, DI out, R8 its
 // length, CX values written, DX the byte after the last comma consumed (the
-// result next), R9 set when the block is the last good one, R12 the block's
-// commas left, R10 R11 R13 R14 R15 scratch. Y9 nines, Y10 commas, Y11
-// spaces, Y15 zeros ('0'), X12 X13 X14 the weights.
+// result next, and where the next element starts), R9 set when the block is
+// the last good one, R12 the block's commas left, R13 the length masks
+// while the block's elements are read, R10 R11 R14 R15 scratch. Y9 nines,
+// Y10 commas, Y11 spaces, Y15 zeros ('0'), X12 X13 X14 the weights.
 
 // func scanDigits(b []byte, i int, out []int64) (next, n int)
 TEXT ·scanDigits(SB), NOSPLIT, $0-72
@@ -90,59 +93,96 @@ block:
 	ORQ     R13, R11
 	NOTQ    R11            // bytes that are none of the three
 	ORQ     R11, R15
+	// A zero that starts a number (no digit before it) must end it.
+	VPCMPEQB  Y0, Y15, Y1
+	VPMOVMSKB Y1, R11
+	VPCMPEQB  Y5, Y15, Y6
+	VPMOVMSKB Y6, R13
+	SHLQ      $32, R13
+	ORQ       R13, R11
+	ANDNQ     R11, R14, R11 // zeros that start a number
+	JNZ       zeros
+
+good:
+	LEAQ    lenMask<>+0(SB), R13
 	XORL    R9, R9
 	TESTQ   R15, R15
-	JZ      numbers
+	JZ      first
 	MOVL    $1, R9         // the last good block: keep the commas below
 	BLSMSKQ R15, R15       // the first bad byte
 	SHRQ    $1, R15
 	ANDQ    R15, R12
 
+first:
+	TESTQ R12, R12
+	JZ    nextBlock
+
 numbers:
-	TESTQ  R12, R12
-	JZ     nextBlock
 	TZCNTQ R12, R14
 	BLSRQ  R12, R12
 	ADDQ   AX, R14         // R14: the comma
-	XORL   R10, R10
-	CMPB   (SI)(DX*1), $0x20
-	SETEQ  R10B
-	LEAQ   (DX)(R10*1), R15 // R15: the number's first digit
 	MOVQ   R14, R10
-	SUBQ   R15, R10        // R10: its length, 1 or more
+	SUBQ   DX, R10         // R10: the element's length, its space included
 	CMPQ   R10, $16
-	JA     done            // longer: left to the caller
-	CMPB   (SI)(R15*1), $0x30
-	JNE    convert
-	CMPQ   R10, $1
-	JNE    done            // a leading zero: left to the caller
+	JA     long
 
 convert:
 	VMOVDQU    -16(SI)(R14*1), X1
-	VPSUBB     X15, X1, X1
-	LEAQ       lenMask<>+0(SB), R11
-	VPAND      (R11)(R10*1), X1, X1
+	VPSUBUSB   X15, X1, X1
+	VPAND      (R13)(R10*1), X1, X1
 	VPMADDUBSW X12, X1, X1
 	VPMADDWD   X13, X1, X1
 	VPACKUSDW  X1, X1, X1
 	VPMADDWD   X14, X1, X1
-	VMOVQ      X1, R10
-	MOVL       R10, R11    // the first eight digits
-	SHRQ       $32, R10    // the last eight
-	IMUL3Q     $100000000, R11, R11
-	ADDQ       R11, R10
-	MOVQ       R10, (DI)(CX*8)
+	VPMULUDQ   hundredMillion<>+0(SB), X1, X2 // the first eight digits, weighed
+	VPSRLQ     $32, X1, X1                    // the last eight
+	VPADDQ     X2, X1, X1
+	VMOVQ      X1, (DI)(CX*8)
 	INCQ       CX
 	LEAQ       1(R14), DX
 	CMPQ       CX, R8
 	JAE        done
-	JMP        numbers
+	TESTQ      R12, R12
+	JNZ        numbers
 
 nextBlock:
 	TESTQ R9, R9
 	JNZ   done
 	ADDQ  $64, AX
 	JMP   block
+
+	// Sixteen digits after a space are seventeen bytes: the space is
+	// left out. Anything longer is left to the caller.
+long:
+	CMPQ R10, $17
+	JNE  done
+	CMPB (SI)(DX*1), $0x20
+	JNE  done
+	MOVL $16, R10
+	JMP  convert
+
+	// Some zero starts a number (R11): it is bad when a digit follows it.
+	// The byte after the block stands in for the last one's follower; when
+	// the block ends the text, the last byte stands in for itself, which
+	// can only cut a number whose comma lies beyond the block anyway.
+zeros:
+	LEAQ    64(AX), R14
+	CMPQ    R14, BX
+	JB      follower
+	LEAQ    -1(BX), R14
+
+follower:
+	MOVBQZX (SI)(R14*1), R14
+	SUBQ    $48, R14
+	CMPQ    R14, $10
+	SBBQ    R14, R14
+	SHLQ    $63, R14       // a digit after the block
+	MOVQ    R10, R9
+	SHRQ    $1, R9
+	ORQ     R14, R9        // R9: digit after each byte
+	ANDQ    R9, R11
+	ORQ     R11, R15
+	JMP     good
 
 done:
 	VZEROUPPER
@@ -164,6 +204,11 @@ DATA weights<>+24(SB)/8, $0x0001006400010064
 DATA weights<>+32(SB)/8, $0x0001271000012710
 DATA weights<>+40(SB)/8, $0x0001271000012710
 GLOBL weights<>(SB), RODATA|NOPTR, $48
+
+// hundredMillion: 10^8 in the low dword of the first quadword (pmuludq).
+DATA hundredMillion<>+0(SB)/8, $100000000
+DATA hundredMillion<>+8(SB)/8, $0
+GLOBL hundredMillion<>(SB), RODATA|NOPTR, $16
 
 // lenMask: sixteen zero bytes, then sixteen 0xff; the 16 bytes from offset
 // L keep the last L bytes of a vector.
