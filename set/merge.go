@@ -93,6 +93,41 @@ func searchChunk(vals []int64, i int, target uint64) int {
 	return searchGE(vals, i, val(target<<chunkBits))
 }
 
+// segmentEnd returns the end of the segment of sorted vals that starts at
+// i: the first k > i whose value lies in a later chunk than vals[i]'s, or
+// len(vals). guess, a likely length for the segment (the one before it, in
+// an array of even density), is tried first and corrected by up to
+// segmentSteps steps either way; beyond that it costs a gallop, as
+// searchChunk does.
+func segmentEnd(vals []int64, i, guess int) int {
+	c := chunkOf(vals[i])
+	j := min(i+max(guess, 1), len(vals)) // i < j
+	// When vals[j-1] lies in the chunk, the end is at j or after it.
+	if chunkOf(vals[j-1]) == c {
+		for range segmentSteps {
+			if j == len(vals) || chunkOf(vals[j]) != c {
+				return j
+			}
+			j++
+		}
+		return searchChunk(vals, j, c+1)
+	}
+	for range segmentSteps { // the end is before j
+		if j--; chunkOf(vals[j-1]) == c {
+			return j
+		}
+		if j-1 == i {
+			return j
+		}
+	}
+	return searchChunk(vals[:j], i+1, c+1)
+}
+
+// segmentSteps is how far segmentEnd walks from its guess before it gallops:
+// segments of random values vary in length by about their square root, 8
+// for the 66 or so values per chunk of a million values under 10^9.
+const segmentSteps = 8
+
 // mergeSorted merges sorted vals chunk by chunk, visiting each chunk's
 // shard in turn; distinct promises that vals has no duplicates. The caller
 // settles.

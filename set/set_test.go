@@ -485,3 +485,33 @@ func TestSearchChunk(t *testing.T) {
 		}
 	}
 }
+
+// TestSegmentEnd checks segmentEnd against a walk, for every start and a
+// range of guesses, over arrays whose segments are short, long and mixed.
+func TestSegmentEnd(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for trial := range 200 {
+		n := 1 + r.IntN(300)
+		span := int64(1) << (10 + r.IntN(12)) // from many values per chunk to few
+		vals := make([]int64, n)
+		for k := range vals {
+			vals[k] = r.Int64N(span) - span/2
+		}
+		if trial%3 == 0 {
+			vals[r.IntN(n)] = math.MaxInt64
+			vals[r.IntN(n)] = math.MinInt64
+		}
+		slices.Sort(vals)
+		for i := range vals {
+			want := i + 1
+			for want < n && chunkOf(vals[want]) == chunkOf(vals[i]) {
+				want++
+			}
+			for _, guess := range []int{0, 1, 2, 5, 9, 17, 40, 100, 1000} {
+				if got := segmentEnd(vals, i, guess); got != want {
+					t.Fatalf("trial %d: segmentEnd(i=%d, guess=%d) = %d, want %d", trial, i, guess, got, want)
+				}
+			}
+		}
+	}
+}

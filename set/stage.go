@@ -189,9 +189,11 @@ func (st *Stage) addAscending(vals []int64, distinct bool) {
 		return
 	}
 	from := 0 // the first value not yet staged or left out
+	guess := 1
 	for i := 0; i < len(vals); {
 		c := chunkOf(vals[i])
-		j := searchChunk(vals, i+1, c+1)
+		j := segmentEnd(vals, i, guess)
+		guess = j - i
 		if seg := vals[i:j]; st.base.holdsSegment(c, seg) {
 			st.staged.mergeAbove(vals[from:i], distinct)
 			if distinct {
