@@ -150,13 +150,11 @@ func (s *Set) mergeSorted(vals []int64, distinct bool) int {
 // values is carved and written straight from its segment, with no search.
 // The caller settles.
 func (s *Set) mergeAbove(vals []int64, distinct bool) int {
-	added := 0
+	added, guess := 0, 1
 	for i := 0; i < len(vals); {
 		c := chunkOf(vals[i])
-		j := i + 1
-		for j < len(vals) && chunkOf(vals[j]) == c {
-			j++
-		}
+		j := segmentEnd(vals, i, guess)
+		guess = j - i
 		seg := vals[i:j]
 		i = j
 		sh := &s.shards[c&shardMask]
@@ -164,7 +162,7 @@ func (s *Set) mergeAbove(vals []int64, distinct bool) int {
 		if len(seg) > arrMax || sh.holdsLast(c) {
 			added += sh.mergeSegment(c, seg, distinct)
 		} else {
-			added += sh.appendArray(c, seg)
+			added += sh.appendArray(c, seg, distinct)
 		}
 		s.release(sh)
 	}
@@ -182,14 +180,25 @@ func (sh *shard) holdsLast(c uint64) bool {
 }
 
 // appendArray creates chunk c, above every chunk of sh, as an array of the
-// positions of seg (sorted values of c, duplicates allowed, at most arrMax)
-// and returns how many there are.
-func (sh *shard) appendArray(c uint64, seg []int64) int {
-	lows := sh.lowsOf(seg)
+// positions of seg (sorted values of c, at most arrMax; duplicates allowed
+// unless distinct promises none) and returns how many there are. Distinct
+// values are written straight into the carved array.
+func (sh *shard) appendArray(c uint64, seg []int64, distinct bool) int {
+	var a []uint16
+	if distinct {
+		a = sh.carve(len(seg))[:len(seg)] // lets the loop drop its bounds checks
+		for k, v := range seg {
+			a[k] = uint16(v)
+		}
+	} else {
+		lows := sh.lowsOf(seg)
+		a = sh.carve(len(lows))
+		copy(a, lows)
+	}
 	sh.hint = len(sh.keys) // where create inserts: after every chunk
-	sh.create(c, sh.newChunkOf(c, lows))
-	sh.n += len(lows)
-	return len(lows)
+	sh.create(c, chunk{arr: a})
+	sh.n += len(a)
+	return len(a)
 }
 
 // mergeSegment adds seg, the sorted values of chunk c, to sh and returns
