@@ -72,7 +72,16 @@ func (s *Set) mergeTiny(vals []int64) int {
 // ascending (no duplicates), in one pass.
 func checkSorted(vals []int64) (sorted, distinct bool) {
 	distinct = true
-	for i := 1; i < len(vals); i++ {
+	i := 1
+	// Four steps at a time while strictly ascending, the common case: one
+	// window's bounds check and fewer loop steps per value.
+	for ; i+3 < len(vals); i += 4 {
+		w := vals[i-1 : i+4 : i+4]
+		if w[1] <= w[0] || w[2] <= w[1] || w[3] <= w[2] || w[4] <= w[3] {
+			break
+		}
+	}
+	for ; i < len(vals); i++ {
 		if vals[i] <= vals[i-1] {
 			if vals[i] < vals[i-1] {
 				return false, false

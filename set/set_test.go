@@ -515,3 +515,31 @@ func TestSegmentEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckSorted checks checkSorted against a plain walk on short arrays
+// that are ascending but for one duplicate or one descent at any place.
+func TestCheckSorted(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for trial := range 2000 {
+		n := r.IntN(20)
+		vals := make([]int64, n)
+		for k := range vals {
+			vals[k] = int64(k*3) - 10
+		}
+		if n > 1 && trial%3 != 0 {
+			k := 1 + r.IntN(n-1)
+			vals[k] = vals[k-1] - int64(r.IntN(2)) // a duplicate or a descent
+		}
+		wantSorted, wantDistinct := true, true
+		for k := 1; k < n; k++ {
+			wantSorted = wantSorted && vals[k] >= vals[k-1]
+			wantDistinct = wantDistinct && vals[k] > vals[k-1]
+		}
+		if !wantSorted {
+			wantDistinct = false
+		}
+		if sorted, distinct := checkSorted(vals); sorted != wantSorted || distinct != wantDistinct {
+			t.Fatalf("checkSorted(%v) = %v, %v; want %v, %v", vals, sorted, distinct, wantSorted, wantDistinct)
+		}
+	}
+}
