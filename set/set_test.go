@@ -543,3 +543,26 @@ func TestCheckSorted(t *testing.T) {
 		}
 	}
 }
+
+// TestSameLows checks sameLows on arrays that match, and that differ at one
+// place, for every length up to 20 and every place.
+func TestSameLows(t *testing.T) {
+	for n := range 21 {
+		seg := make([]int64, n)
+		a := make([]uint16, n)
+		for k := range seg {
+			seg[k] = int64(k)*977 + 5<<16
+			a[k] = uint16(seg[k])
+		}
+		if !sameLows(seg, a) {
+			t.Fatalf("n=%d: equal lows reported different", n)
+		}
+		for k := range n {
+			a[k]++
+			if sameLows(seg, a) {
+				t.Fatalf("n=%d: lows differing at %d reported equal", n, k)
+			}
+			a[k]--
+		}
+	}
+}

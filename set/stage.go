@@ -425,8 +425,15 @@ func (s *Set) holdsSegment(c uint64, seg []int64) bool {
 // (len(seg) == len(a)).
 func sameLows(seg []int64, a []uint16) bool {
 	a = a[:len(seg)]
-	for k, v := range seg {
-		if uint16(v) != a[k] {
+	k := 0
+	for ; k+4 <= len(seg); k += 4 { // four at a time, one branch
+		s, b := seg[k:k+4:k+4], a[k:k+4:k+4]
+		if (uint16(s[0])^b[0])|(uint16(s[1])^b[1])|(uint16(s[2])^b[2])|(uint16(s[3])^b[3]) != 0 {
+			return false
+		}
+	}
+	for ; k < len(seg); k++ {
+		if uint16(seg[k]) != a[k] {
 			return false
 		}
 	}
