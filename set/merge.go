@@ -291,6 +291,14 @@ func (s *Set) mergeParallel(vals []int64, sorted, distinct, restore bool, w int)
 				chunks[si]++
 			}
 		}
+		if len(g) > 0 && !s.shared {
+			// Room for every chunk the group may create, at once:
+			// values spread over many chunks would otherwise grow
+			// the list of created chunks by doubling, each copy
+			// under the write barrier.
+			sh := &s.shards[si]
+			sh.adds = slices.Grow(sh.adds, chunks[si]+1)
+		}
 		return s.mergeSorted(g, false)
 	})
 	if !restore {
