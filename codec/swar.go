@@ -2,13 +2,15 @@ package codec
 
 import (
 	"encoding/binary"
+	"math"
 	"math/bits"
 )
 
 // The fast path of AppendInts reads a number's digits eight at a time
 // (SWAR: SIMD within a register). It handles the common case, an integer of
-// 1 to 15 digits with no leading zero; anything else falls back to scanInt,
-// which is exact for every input.
+// 1 to 15 digits with no leading zero, and integers of 16 to 19 digits in
+// the int64 range; anything else falls back to scanInt, which is exact for
+// every input.
 
 const (
 	ones   = 0x0101010101010101
@@ -63,8 +65,11 @@ func fastInt(raw []byte, i int) (v int64, end int, ok bool) {
 	y := binary.LittleEndian.Uint64(raw[s+8:])
 	n, m := digitRun(x), digitRun(y)
 	m &= -(n >> 3) // the second word counts only after eight digits
-	if n == 0 || m == 8 || n > 1 && raw[s] == '0' {
-		return 0, i, false // not a number, 16 digits or more, or a leading zero
+	if n == 0 || n > 1 && raw[s] == '0' {
+		return 0, i, false // not a number, or a leading zero
+	}
+	if m == 8 {
+		return longInt(raw, i, s, x, y)
 	}
 	u := eightDigits(x, n)*pow10[m] + eightDigits(y, m) // eightDigits(y, 0) is 0
 	j := s + n + m
@@ -73,6 +78,38 @@ func fastInt(raw []byte, i int) (v int64, end int, ok bool) {
 	}
 	if s != i {
 		return -int64(u), j, true
+	}
+	return int64(u), j, true
+}
+
+// longInt is fastInt for a number of 16 digits or more, whose first sixteen
+// are x and y and whose first digit is at raw[s] (s > i after a sign): it
+// reads up to three more, when 24 bytes of raw remain from s, and gives
+// ok=false for anything longer or outside the int64 range, which scanInt
+// then rejects with its exact error.
+func longInt(raw []byte, i, s int, x, y uint64) (v int64, end int, ok bool) {
+	if len(raw)-s < 24 {
+		return 0, i, false
+	}
+	z := binary.LittleEndian.Uint64(raw[s+16:])
+	k := digitRun(z)
+	if k > 3 {
+		return 0, i, false // 20 digits or more
+	}
+	u := eightDigits(x, 8)*1e8 + eightDigits(y, 8)
+	u = u*pow10[k] + eightDigits(z, k) // below 10^19 < 2^64
+	j := s + 16 + k
+	if c := raw[j]; c == '.' || c == 'e' || c == 'E' {
+		return 0, i, false
+	}
+	if s != i {
+		if u > 1<<63 {
+			return 0, i, false
+		}
+		return int64(-u), j, true // -2^63 too
+	}
+	if u > math.MaxInt64 {
+		return 0, i, false
 	}
 	return int64(u), j, true
 }
