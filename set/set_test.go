@@ -566,3 +566,45 @@ func TestSameLows(t *testing.T) {
 		}
 	}
 }
+
+// TestMerge_Descending merges batches that never rise (duplicates kept),
+// short, long and long enough to run in parallel, into a set that holds
+// some of their values: the count, the set and the batch, now ascending,
+// must be what a sort would give.
+func TestMerge_Descending(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	for _, n := range []int{2, 15, 16, 1000, 70_000, 200_000} {
+		vals := make([]int64, n)
+		v := int64(1) << 40
+		for k := range vals {
+			vals[k] = v
+			v -= int64(r.IntN(3)) * int64(1+r.IntN(1<<12)) // steps of 0 too: duplicates
+		}
+		var s Set
+		model := map[int64]bool{}
+		for k := 0; k < n; k += 7 {
+			s.Add(vals[k])
+			model[vals[k]] = true
+		}
+		want := 0
+		for _, v := range vals {
+			if !model[v] {
+				model[v] = true
+				want++
+			}
+		}
+		batch := slices.Clone(vals)
+		if got := s.Merge(batch); got != want {
+			t.Fatalf("n=%d: Merge = %d new, want %d", n, got, want)
+		}
+		sorted := slices.Clone(vals)
+		slices.Sort(sorted)
+		if !slices.Equal(batch, sorted) {
+			t.Fatalf("n=%d: the batch is not ascending after Merge", n)
+		}
+		all := s.AppendSorted(nil)
+		if len(all) != len(model) || !slices.IsSorted(all) || !slices.Equal(slices.Compact(slices.Clone(sorted)), all) {
+			t.Fatalf("n=%d: the set holds %d values, want %d", n, len(all), len(model))
+		}
+	}
+}
