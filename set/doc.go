@@ -34,9 +34,10 @@
 //
 // Merge takes a batch (of any order, with duplicates) and returns how many
 // distinct values were new. Batches below 16 values are added one by one. A
-// larger batch is checked for order and, when unsorted, sorted in place (an
-// LSD radix sort from 256 values on, pdqsort below); either way the caller
-// gets vals back sorted, and an already-sorted batch is never written to.
+// larger batch is checked for order and, when unsorted, sorted in place (a
+// batch that never rises is reversed; any other, an LSD radix sort from 256
+// values on, pdqsort below); either way the caller gets vals back sorted,
+// and an already-sorted batch is never written to.
 // The sorted batch is then merged chunk by chunk. A chunk's part that is a
 // run of consecutive values (the Maelstrom workload) is one range: a count
 // and at most one AddRange or array fill, nothing written when all are
