@@ -136,11 +136,10 @@ func segmentEnd(vals []int64, i, guess int) int {
 		}
 		return searchChunk(vals, j, c+1)
 	}
-	for range segmentSteps { // the end is before j
+	// Otherwise the end is before j. The walk stops at vals[i] at the
+	// latest, which lies in the chunk.
+	for range segmentSteps {
 		if j--; chunkOf(vals[j-1]) == c {
-			return j
-		}
-		if j-1 == i {
 			return j
 		}
 	}
