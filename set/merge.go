@@ -218,8 +218,11 @@ func (sh *shard) appendArray(c uint64, seg []int64, distinct bool) int {
 		a = sh.carve(len(lows))
 		copy(a, lows)
 	}
-	sh.hint = len(sh.keys) // where create inserts: after every chunk
-	sh.create(c, chunk{arr: a})
+	// Above every chunk, those the pass created included, it goes straight
+	// to the end of the shard's arrays; the chunks the pass created go in
+	// before it at settle, each at its place.
+	sh.keys = append(sh.keys, c)
+	sh.cs = append(sh.cs, chunk{arr: a})
 	sh.n += len(a)
 	return len(a)
 }
