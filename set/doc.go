@@ -52,7 +52,8 @@
 // present, as in gossip re-sends) and OR-ing. A chunk that is new to the
 // set is copied into a carved array, or built in bulk when it holds more
 // than 4096 values. New chunks are inserted into a shard's array in one
-// merge at the end of the batch.
+// merge at the end of the batch, except that a chunk above every other
+// (an ascending batch above the set) is appended at once.
 //
 // Batches of at least 64Ki values fan out to up to GOMAXPROCS goroutines,
 // goroutine g taking shards g, g+w, g+2w, ...: a sorted batch is first cut
