@@ -177,6 +177,12 @@ func (s *Set) mergeAbove(vals []int64, distinct bool) int {
 	for i := 0; i < len(vals); {
 		c := chunkOf(vals[i])
 		j := segmentEnd(vals, i, guess)
+		spare := 0
+		if j == len(vals) {
+			// The next batch may go on with this chunk: room for a
+			// segment's worth more saves it a new array.
+			spare = guess
+		}
 		guess = j - i
 		seg := vals[i:j]
 		i = j
@@ -185,7 +191,7 @@ func (s *Set) mergeAbove(vals []int64, distinct bool) int {
 		if len(seg) > arrMax || sh.holdsLast(c) {
 			added += sh.mergeSegment(c, seg, distinct)
 		} else {
-			added += sh.appendArray(c, seg, distinct)
+			added += sh.appendArray(c, seg, distinct, spare)
 		}
 		s.release(sh)
 	}
@@ -204,18 +210,19 @@ func (sh *shard) holdsLast(c uint64) bool {
 
 // appendArray creates chunk c, above every chunk of sh, as an array of the
 // positions of seg (sorted values of c, at most arrMax; duplicates allowed
-// unless distinct promises none) and returns how many there are. Distinct
-// values are written straight into the carved array.
-func (sh *shard) appendArray(c uint64, seg []int64, distinct bool) int {
+// unless distinct promises none), with room for spare more, and returns how
+// many there are. Distinct values are written straight into the carved
+// array.
+func (sh *shard) appendArray(c uint64, seg []int64, distinct bool, spare int) int {
 	var a []uint16
 	if distinct {
-		a = sh.carve(len(seg))[:len(seg)] // lets the loop drop its bounds checks
+		a = sh.carve(len(seg) + spare)[:len(seg)] // lets the loop drop its bounds checks
 		for k, v := range seg {
 			a[k] = uint16(v)
 		}
 	} else {
 		lows := sh.lowsOf(seg)
-		a = sh.carve(len(lows))
+		a = sh.carve(len(lows) + spare)[:len(lows)]
 		copy(a, lows)
 	}
 	// Above every chunk, those the pass created included, it goes straight

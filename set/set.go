@@ -61,9 +61,9 @@ func (*noCopy) Unlock() {}
 // never empty.
 //
 // An arr may be a slice of a shared block (see shard.carve) with its
-// capacity cut to its length, so appending to it reallocates; only an arr
-// with spare capacity, which only append or make created, is written in
-// place.
+// capacity cut to the room carved for it (its length, or more where
+// appendArray asked for spare room), so no two arrays share memory and an
+// arr with spare capacity is written in place.
 type chunk struct {
 	arr []uint16
 	bm  *roaring.Bitmap
