@@ -38,9 +38,11 @@ func (s *Set) Merge(vals []int64) int {
 // order (its values are scratch to a caller that drops them next).
 func (s *Set) merge(vals []int64, restore bool) int {
 	sorted, distinct := checkSorted(vals)
-	if !sorted && descending(vals) {
-		slices.Reverse(vals) // O(n) where a sort would be O(n log n) or a radix's passes
-		sorted, distinct = checkSorted(vals)
+	if !sorted {
+		if desc, strict := descending(vals); desc {
+			slices.Reverse(vals) // O(n) where a sort would be O(n log n) or a radix's passes
+			sorted, distinct = true, strict
+		}
 	}
 	if len(vals) < tinyBatch {
 		if !sorted {
@@ -96,15 +98,20 @@ func checkSorted(vals []int64) (sorted, distinct bool) {
 	return true, distinct
 }
 
-// descending reports whether vals never rises from one value to the next.
-// An array that does not descend usually says so within a few values.
-func descending(vals []int64) bool {
+// descending reports whether vals never rises from one value to the next,
+// and whether it always falls (no duplicates), in one pass. An array that
+// does not descend usually says so within a few values.
+func descending(vals []int64) (desc, strict bool) {
+	strict = true
 	for i := 1; i < len(vals); i++ {
-		if vals[i] > vals[i-1] {
-			return false
+		if vals[i] >= vals[i-1] {
+			if vals[i] > vals[i-1] {
+				return false, false
+			}
+			strict = false
 		}
 	}
-	return true
+	return true, strict
 }
 
 // searchChunk returns the first index k >= i with chunkOf(vals[k]) >= target,

@@ -608,3 +608,22 @@ func TestMerge_Descending(t *testing.T) {
 		}
 	}
 }
+
+// TestDescending checks descending's two answers on short arrays.
+func TestDescending(t *testing.T) {
+	for _, tt := range []struct {
+		vals         []int64
+		desc, strict bool
+	}{
+		{nil, true, true},
+		{[]int64{5}, true, true},
+		{[]int64{9, 5, -3}, true, true},
+		{[]int64{9, 5, 5, -3}, true, false},
+		{[]int64{9, 5, 6}, false, false},
+		{[]int64{5, 5, 6}, false, false},
+	} {
+		if desc, strict := descending(tt.vals); desc != tt.desc || strict != tt.strict {
+			t.Errorf("descending(%v) = %v, %v; want %v, %v", tt.vals, desc, strict, tt.desc, tt.strict)
+		}
+	}
+}
