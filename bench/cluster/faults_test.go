@@ -321,7 +321,8 @@ func TestRun_FloodPause(t *testing.T) {
 }
 
 // projectFaultOptions are the short fault runs of the project's node: 5
-// nodes, 5 s of workload at 20 requests per second, 4 s of recovery.
+// nodes, 5 s of workload at 20 requests per second, 4 s of recovery (the
+// runs with message loss set 8 s).
 func projectFaultOptions(bin string, seed int64) Options {
 	return Options{
 		Bin: bin, NodeCount: 5, TimeLimit: 5 * time.Second, Rate: 20,
@@ -463,6 +464,9 @@ func TestProjectNode_Faults(t *testing.T) {
 			o := projectFaultOptions(bin, 15)
 			o.Duplicate, o.Latency, o.LatencyDist, o.Loss = 0.2, 20*time.Millisecond, "exponential", 0.1
 			o.Nemesis = "partition,pause,kill"
+			// Repair under 10% loss: see TestRun_ProjectNode. 8 s give
+			// the two hops about eight attempts together.
+			o.Recovery = 8 * time.Second
 			o.Env = []string{"GOSSIP_ACK=" + ack}
 			res := run(t, o)
 			checkRestarts(t, res)
