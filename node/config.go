@@ -64,8 +64,17 @@ type Config struct {
 	// fsynced before its broadcast_ok leaves, and the whole set is
 	// snapshotted to <node id>.snap from time to time; a node restarted
 	// with the same DataDir starts with those values. Empty (the default)
-	// keeps everything in memory, as Maelstrom expects.
+	// keeps the set in memory.
 	DataDir string
+
+	// RunLog, without DataDir, makes the node keep the values it
+	// acknowledged, as long as no peer is known to hold them, in a file of
+	// the current run under the temporary folder, written (not fsynced)
+	// before their broadcast_oks leave; a node killed and restarted by the
+	// same harness takes them back once it hears a peer it heard before
+	// (see runLog). A node without peers keeps no file. The binary's
+	// default is on; false in a Config literal.
+	RunLog bool
 
 	// Seed fixes the random choices of peers and timer stagger; 0 draws a
 	// random seed.
@@ -100,7 +109,7 @@ const (
 	// AckReceived sends broadcast_ok as soon as the value is in the
 	// node's set. A node killed before its next push (up to a batch
 	// later) takes the values it acknowledged since with it, unless
-	// DataDir keeps them.
+	// RunLog (for a restart in the same run) or DataDir keeps them.
 	AckReceived AckMode = iota
 	// AckReplicated holds each broadcast_ok until a peer has acknowledged
 	// a message that carried the value (or every value up to it), so

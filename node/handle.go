@@ -59,6 +59,7 @@ type Node struct {
 	seed      uint64
 	inc       int64                                      // this process's incarnation: its start time, sent on every push
 	store     *store                                     // acknowledged values on disk (Config.DataDir); nil when off
+	runLog    *runLog                                    // acknowledged values not yet held by a peer (Config.RunLog); nil when off
 	lines     int64                                      // lines seen, for log messages
 	sent      struct{ data, repairs, acks, syncs int64 } // messages sent to peers, for the exit summary
 
@@ -385,6 +386,17 @@ func (n *Node) init(m *codec.Message, out []byte) []byte {
 			n.warnf("recovered %d values from %s", recovered, n.cfg.DataDir)
 		}
 	}
+	if n.store == nil && n.cfg.RunLog && plan.Peers().Len() > 0 {
+		rl, held, err := openRunLog(id, n.inc, plan.Peers().Len())
+		if err != nil {
+			n.warnf("run log off: %v", err) // the node works without it
+		} else {
+			n.runLog = rl
+			if held > 0 {
+				n.warnf("run log: %d values acknowledged by earlier incarnations wait for a peer of their run", held)
+			}
+		}
+	}
 	n.id, n.plan, n.peers = id, plan, plan.Peers()
 	n.catchUp()
 	n.text.Reset() // values recovered from the store
@@ -417,8 +429,11 @@ func (n *Node) broadcast(m *codec.Message, out []byte) []byte {
 		n.plan.Local(v)
 		n.text.Added(v)
 	}
-	if n.store != nil {
+	switch {
+	case n.store != nil:
 		n.store.add(v) // durable before broadcast_ok leaves (Run syncs first)
+	case n.runLog != nil:
+		n.runLog.add(v, n.plan.Len()) // written before broadcast_ok leaves
 	}
 	if pos := n.plan.Len(); hold && n.plan.Replicated() < pos {
 		// Every value up to this one's position must be held elsewhere:
@@ -560,10 +575,32 @@ func (n *Node) push(m *codec.Message, out []byte) []byte {
 	fresh, unlisted, _ := n.merge(vals, m.Staged)
 	if i, known := n.peers.Index(m.Src); known {
 		n.plan.Push(i, &p, fresh, unlisted, n.now())
+		if n.runLog != nil && p.HasInc {
+			n.adopt(n.runLog.hear(i, p.Inc))
+		}
 	} else {
 		n.local(fresh, unlisted)
 	}
 	return out
+}
+
+// adopt takes back values that an earlier incarnation of the node
+// acknowledged (see runLog): they join the set as a client's would, and the
+// run log keeps them again until a peer holds them.
+func (n *Node) adopt(vals []int64) {
+	if len(vals) == 0 {
+		return
+	}
+	added := 0
+	for _, v := range vals {
+		if n.set.Add(v) {
+			n.plan.Local(v)
+			n.text.Added(v)
+			added++
+		}
+		n.runLog.add(v, n.plan.Len())
+	}
+	n.warnf("run log: took back %d values acknowledged by an earlier incarnation (%d of them new)", len(vals), added)
 }
 
 // values returns the integers of m's messages array, and false when it is

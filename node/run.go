@@ -87,6 +87,9 @@ func (n *Node) stop(err error) error {
 	if n.store != nil {
 		n.store.close()
 	}
+	if n.runLog != nil {
+		n.runLog.close(false)
+	}
 	n.warnf("%v; stopping", err)
 	return err
 }
@@ -95,6 +98,9 @@ func (n *Node) stop(err error) error {
 func (n *Node) summary() {
 	if n.store != nil {
 		n.store.close()
+	}
+	if n.runLog != nil {
+		n.runLog.close(true)
 	}
 	if n.id == "" {
 		return
@@ -107,7 +113,8 @@ func (n *Node) summary() {
 // and returns the emptied buffer. When the node persists what it
 // acknowledges (DataDir), the values of the batch's acknowledgements are
 // synced to disk first; if that fails the batch is dropped, so that nothing
-// is acknowledged that is not durable.
+// is acknowledged that is not durable. The run log (RunLog) is written
+// first too; if that fails the node goes on without it.
 func (n *Node) flush(out []byte) ([]byte, error) {
 	if n.batchSize(out) == 0 {
 		return out, nil
@@ -116,6 +123,13 @@ func (n *Node) flush(out []byte) ([]byte, error) {
 		if err := n.store.sync(n.set); err != nil {
 			n.resetBatch()
 			return out[:0], fmt.Errorf("node: persisting acknowledged values: %w", err)
+		}
+	}
+	if n.runLog != nil && n.runLog.dirty() {
+		if err := n.runLog.sync(n.plan.Replicated()); err != nil {
+			n.warnf("run log off: %v", err) // the node works without it
+			n.runLog.close(false)
+			n.runLog = nil
 		}
 	}
 	n.o.iov = append(n.o.iov, out[n.o.cut:])

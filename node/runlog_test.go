@@ -1,0 +1,204 @@
+package node
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+)
+
+// runFolder points the temporary folder at a test's own and returns the
+// folder of the test process's run there.
+func runFolder(t *testing.T) string {
+	t.Helper()
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	return filepath.Join(tmp, "maelstrom-gossip-"+strconv.Itoa(os.Getuid()), runKey(os.Getppid()))
+}
+
+func mustOpenRunLog(t *testing.T, id string, inc int64, npeers int) (*runLog, int) {
+	t.Helper()
+	rl, held, err := openRunLog(id, inc, npeers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rl, held
+}
+
+// TestRunLog_TakesBackAfterKill: the values of an incarnation that died
+// without closing its log come back to the next one only when it hears a
+// peer with an incarnation the log recorded, and the file goes once they
+// are logged again.
+func TestRunLog_TakesBackAfterKill(t *testing.T) {
+	runFolder(t)
+	first, held := mustOpenRunLog(t, "n1", 100, 3)
+	if held != 0 {
+		t.Fatalf("a fresh run holds %d values", held)
+	}
+	first.hear(0, 7)
+	first.hear(2, 9)
+	first.add(5, 1)
+	first.add(-6, 2)
+	first.add(1<<62, 3)
+	if err := first.sync(0); err != nil {
+		t.Fatal(err)
+	}
+	// Killed: no close. A torn record follows the last whole one.
+	f, err := os.OpenFile(first.path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte{1, 2, 3, 4, 5})
+	f.Close()
+
+	second, held := mustOpenRunLog(t, "n1", 200, 3)
+	if held != 3 {
+		t.Fatalf("the next incarnation holds %d values apart, want 3", held)
+	}
+	for _, h := range []struct {
+		peer int
+		inc  int64
+	}{{1, 7}, {0, 8}, {0, 0}, {5, 7}} {
+		if got := second.hear(h.peer, h.inc); got != nil {
+			t.Fatalf("hearing peer %d with incarnation %d adopted %v", h.peer, h.inc, got)
+		}
+	}
+	got := second.hear(2, 9)
+	if want := []int64{5, -6, 1 << 62}; !slices.Equal(got, want) {
+		t.Fatalf("adopted %v, want %v", got, want)
+	}
+	if again := second.hear(0, 7); again != nil {
+		t.Fatalf("adopted %v twice", again)
+	}
+	if _, err := os.Stat(first.path); err != nil {
+		t.Fatalf("the adopted file went before its values were logged again: %v", err)
+	}
+	for i, v := range got {
+		second.add(v, i+1)
+	}
+	if err := second.sync(0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(first.path); !os.IsNotExist(err) {
+		t.Fatalf("the adopted file is still there: %v", err)
+	}
+	// Killed again: the third incarnation finds the values in the second's
+	// file, with the incarnations the second heard.
+	third, held := mustOpenRunLog(t, "n1", 300, 3)
+	if held != 3 {
+		t.Fatalf("the third incarnation holds %d values apart, want 3", held)
+	}
+	if got := third.hear(1, 4); got != nil {
+		t.Fatalf("adopted %v from a peer the second incarnation never heard", got)
+	}
+	second.hear(1, 4)
+	second.sync(0)
+	third.close(true)
+	if _, err := os.Stat(third.path); !os.IsNotExist(err) {
+		t.Fatalf("a clean end left the file: %v", err)
+	}
+}
+
+// TestRunLog_OtherClusters: a file of another cluster's node with the same
+// id (one harness process, several clusters) is never adopted, nor removed.
+func TestRunLog_OtherClusters(t *testing.T) {
+	runFolder(t)
+	other, _ := mustOpenRunLog(t, "n1", 100, 2)
+	other.hear(0, 1000)
+	other.add(42, 1)
+	other.sync(0)
+	mine, held := mustOpenRunLog(t, "n1", 101, 2)
+	if held != 1 {
+		t.Fatalf("held %d values apart, want 1", held)
+	}
+	if got := mine.hear(0, 2000); got != nil {
+		t.Fatalf("adopted %v from another cluster", got)
+	}
+	mine.add(43, 1)
+	mine.sync(1)
+	mine.close(true)
+	if _, err := os.Stat(other.path); err != nil {
+		t.Fatalf("the other cluster's file: %v", err)
+	}
+	// Another id, or one that only starts the same, is not this node's.
+	n10, held := mustOpenRunLog(t, "n10", 102, 2)
+	if held != 0 || n10.hear(0, 1000) != nil {
+		t.Fatalf("n10 took n1's values (%d held)", held)
+	}
+}
+
+// TestRunLog_Compact: a log keeps what a peer does not hold yet; once it
+// has grown to runCompact records and needs less than a quarter of them,
+// it is rewritten with those alone.
+func TestRunLog_Compact(t *testing.T) {
+	runFolder(t)
+	rl, _ := mustOpenRunLog(t, "n1", 100, 2)
+	rl.hear(1, 77)
+	pos := 0
+	for range runCompact + 10 {
+		pos++
+		rl.add(int64(pos), pos)
+		if pos%100 == 0 {
+			// A peer holds all but the last ten.
+			if err := rl.sync(pos - 10); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := rl.sync(pos - 10); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(rl.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Size() >= runCompact/4*runRecord {
+		t.Fatalf("the log has %d bytes: it was not compacted", fi.Size())
+	}
+	next, held := mustOpenRunLog(t, "n1", 200, 2)
+	got := next.hear(1, 77)
+	if held != len(got) || len(got) < 10 {
+		t.Fatalf("held %d, adopted %d values", held, len(got))
+	}
+	if want := int64(pos - 9); !slices.Contains(got, want) || !slices.Contains(got, int64(pos)) {
+		t.Fatalf("the values no peer holds (%d..%d) were not kept: %v", want, pos, got)
+	}
+	if slices.Contains(got, 1) {
+		t.Fatalf("a value a peer held long ago was kept after compaction")
+	}
+}
+
+// TestRunLog_Sweep: folders of harness processes that are gone are removed,
+// those of live ones kept.
+func TestRunLog_Sweep(t *testing.T) {
+	if !runKeyExact {
+		t.Skip("no process start times here")
+	}
+	runFolder(t)
+	base := filepath.Join(os.TempDir(), "maelstrom-gossip-"+strconv.Itoa(os.Getuid()))
+	live := runKey(os.Getpid())
+	gone := strconv.Itoa(os.Getpid()) + "-1" // this pid, another start time
+	for _, d := range []string{live, gone, "notarun"} {
+		if err := os.MkdirAll(filepath.Join(base, d), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rl, _ := mustOpenRunLog(t, "n1", 100, 1)
+	defer rl.close(true)
+	for d, want := range map[string]bool{live: true, gone: false, "notarun": true, runKey(os.Getppid()): true} {
+		_, err := os.Stat(filepath.Join(base, d))
+		if exists := err == nil; exists != want {
+			t.Errorf("folder %s: exists %v, want %v", d, exists, want)
+		}
+	}
+}
+
+func TestRunLog_UnsafeID(t *testing.T) {
+	runFolder(t)
+	for _, id := range []string{"../n1", "n1/x", "..", "", "n 1"} {
+		if _, _, err := openRunLog(id, 1, 1); err == nil {
+			t.Errorf("id %q: opened", id)
+		}
+	}
+}
