@@ -20,7 +20,9 @@
 //
 // A broadcast_ok leaves at once, or, with Config.Ack set to AckReplicated,
 // once a peer is known to hold the value (the plan's Replicated), with the
-// handling of the message that tells it.
+// handling of the message that tells it. Before it leaves, the value is
+// written to the run log (Config.RunLog), which a process of the same node
+// restarted by the same harness takes back, or fsynced to Config.DataDir.
 //
 // The node's state, its set included, belongs to the goroutine that runs it;
 // nothing in this package takes a lock on the way from a line to its reply.

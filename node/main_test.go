@@ -12,9 +12,19 @@ import (
 // them (codec.Warm).
 //
 // The child process of TestRun_WarmsUpUnderFlood is left uncompiled.
+//
+// The temporary folder, where nodes with peers keep their run logs
+// (Config.RunLog, on in DefaultConfig), is one of the test binary's own.
 func TestMain(m *testing.M) {
 	if os.Getenv(warmChildEnv) == "" {
 		codec.Pretouch()
 	}
-	os.Exit(m.Run())
+	tmp, err := os.MkdirTemp("", "node-test-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("TMPDIR", tmp)
+	code := m.Run()
+	os.RemoveAll(tmp)
+	os.Exit(code)
 }

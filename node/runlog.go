@@ -215,7 +215,7 @@ func (rl *runLog) sync(replicated int) error {
 		if needed := len(rl.unheld) + len(rl.heard); rl.records+len(rl.pending)/runRecord >= runCompact && needed < (rl.records+len(rl.pending)/runRecord)/4 {
 			err = rl.rewrite()
 		} else {
-			_, err = rl.f.Write(rl.pending)
+			err = appendFile(rl.f, rl.pending)
 			rl.records += len(rl.pending) / runRecord
 		}
 		if err != nil {
@@ -247,7 +247,7 @@ func (rl *runLog) rewrite() error {
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(b); err != nil {
+	if err := appendFile(f, b); err != nil {
 		f.Close()
 		os.Remove(tmp)
 		return err

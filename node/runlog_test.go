@@ -1,10 +1,13 @@
 package node
 
 import (
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -200,5 +203,55 @@ func TestRunLog_UnsafeID(t *testing.T) {
 		if _, _, err := openRunLog(id, 1, 1); err == nil {
 			t.Errorf("id %q: opened", id)
 		}
+	}
+}
+
+// TestRun_RunLogTakesBackAfterKill: a broadcast_ok leaves only once its
+// value is in the run log, and a node started again in the same run (the
+// first one never saw the end of its input, as after a kill) serves the
+// value once it hears a peer with the incarnation the first one heard.
+func TestRun_RunLogTakesBackAfterKill(t *testing.T) {
+	dir := runFolder(t)
+	cfg := quiet()
+	cfg.RunLog = true
+	const init2 = `{"src":"c0","dest":"n1","body":{"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1"]}}` + "\n"
+	push := func(inc, id int) string {
+		return fmt.Sprintf(`{"src":"n0","dest":"n1","body":{"type":"gossip_push","inc":%d,"msg_id":%d}}`+"\n", inc, id)
+	}
+	read := func(in io.Writer, out *lineWriter, id int) string {
+		io.WriteString(in, fmt.Sprintf(`{"src":"c1","dest":"n1","body":{"type":"read","msg_id":%d}}`+"\n", id))
+		return out.next(t)
+	}
+
+	in, out, _ := start(t, cfg)
+	io.WriteString(in, init2)
+	out.next(t)
+	io.WriteString(in, push(5, 1))
+	io.WriteString(in, `{"src":"c1","dest":"n1","body":{"type":"broadcast","msg_id":2,"message":42}}`+"\n")
+	if got := out.next(t); !strings.Contains(got, `"broadcast_ok"`) {
+		t.Fatalf("got %s", got)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "n1-*.run"))
+	if len(files) != 1 {
+		t.Fatalf("run logs: %v", files)
+	}
+	el, err := readRunLog(files[0])
+	if err != nil || !slices.Equal(el.vals, []int64{42}) || !el.recorded(0, 5) {
+		t.Fatalf("when broadcast_ok left, the run log held %+v (%v)", el, err)
+	}
+
+	in2, out2, _ := start(t, cfg)
+	io.WriteString(in2, init2)
+	out2.next(t)
+	if got := read(in2, out2, 2); !strings.Contains(got, `"messages": []`) {
+		t.Fatalf("before hearing a peer of its run: %s", got)
+	}
+	io.WriteString(in2, push(6, 1))
+	if got := read(in2, out2, 3); !strings.Contains(got, `"messages": []`) {
+		t.Fatalf("after a peer's other incarnation: %s", got)
+	}
+	io.WriteString(in2, push(5, 2))
+	if got := read(in2, out2, 4); !strings.Contains(got, `"messages": [42]`) {
+		t.Fatalf("after the peer the first process heard: %s", got)
 	}
 }
