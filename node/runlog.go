@@ -10,10 +10,16 @@ import (
 )
 
 // runRecord is the size of a run log's record: two little-endian int64, a
-// key and a value. Key 0 records a value the node acknowledged; key i+1
+// key and a value. Key 1 records a value the node acknowledged; key i+2
 // records that peer i (its index in gossip.Peers) was heard with incarnation
-// value.
+// value; key 0 ends the records (see runFile).
 const runRecord = 16
+
+// Keys of run log records.
+const (
+	runKeyValue = 1 // the record holds a value
+	runKeyPeer  = 2 // plus i: the record holds peer i's incarnation
+)
 
 // runCompact is the size, in records, from which a run log is rewritten with
 // only what it still needs (the values no peer is known to hold, and the
@@ -30,8 +36,9 @@ const runCompact = 1 << 16
 // A run is the set of processes that one harness process starts: the folder
 // of a run is <temp>/maelstrom-gossip-<uid>/<parent pid>-<parent start time>
 // (runKey), and each incarnation of node id writes <id>-<inc>.run there. The
-// records are written, not fsynced, before the broadcast_oks of their batch
-// leave: they survive the kill of the process, not of the machine. A clean
+// records are stored into a shared mapping of the file (runFile), not
+// fsynced, before the broadcast_oks of their batch leave: they survive the
+// kill of the process, not of the machine. A clean
 // end of input removes the file; folders whose parent process is gone are
 // removed by the next node that starts (sweepRuns).
 //
@@ -48,9 +55,8 @@ const runCompact = 1 << 16
 // A runLog belongs to the handler loop; it MUST NOT be used concurrently.
 type runLog struct {
 	path    string
-	f       *os.File
+	file    *runFile
 	pending []byte        // records not yet written
-	records int           // records in the file
 	heard   []int64       // by peer index: the incarnation last recorded, 0 for none
 	unheld  []loggedValue // values logged that no peer is known to hold, oldest first
 	earlier []earlierLog  // files of earlier incarnations not yet adopted
@@ -111,16 +117,15 @@ func openRunLog(id string, inc int64, npeers int) (*runLog, int, error) {
 		held += len(el.vals)
 	}
 	rl.path = filepath.Join(dir, id+"-"+strconv.FormatInt(inc, 10)+".run")
-	rl.f, err = os.OpenFile(rl.path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o600)
-	if err != nil {
+	if rl.file, err = createRunFile(rl.path); err != nil {
 		return nil, 0, err
 	}
 	return rl, held, nil
 }
 
-// readRunLog reads the file of an earlier incarnation. A torn last record
-// (a kill in the middle of a write) is left out: the broadcast_oks of its
-// batch never left.
+// readRunLog reads the file of an earlier incarnation, up to its first
+// record with key 0. A torn last record (a kill in the middle of a write) is
+// left out: the broadcast_oks of its batch never left.
 func readRunLog(path string) (earlierLog, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -130,10 +135,13 @@ func readRunLog(path string) (earlierLog, error) {
 	for i := 0; i+runRecord <= len(data); i += runRecord {
 		key := int64(binary.LittleEndian.Uint64(data[i:]))
 		v := int64(binary.LittleEndian.Uint64(data[i+8:]))
-		if key == 0 {
+		switch {
+		case key == 0:
+			return el, nil
+		case key == runKeyValue:
 			el.vals = append(el.vals, v)
-		} else {
-			el.heard = append(el.heard, [2]int64{key - 1, v})
+		default:
+			el.heard = append(el.heard, [2]int64{key - runKeyPeer, v})
 		}
 	}
 	return el, nil
@@ -156,7 +164,7 @@ func fileSafe(id string) bool {
 // add logs v, acknowledged when the plan's length was pos; it is written by
 // the next sync, before the batch's broadcast_oks leave.
 func (rl *runLog) add(v int64, pos int) {
-	rl.pending = appendRunRecord(rl.pending, 0, v)
+	rl.pending = appendRunRecord(rl.pending, runKeyValue, v)
 	rl.unheld = append(rl.unheld, loggedValue{pos: pos, v: v})
 }
 
@@ -171,7 +179,7 @@ func (rl *runLog) hear(i int, inc int64) (adopt []int64) {
 	}
 	if rl.heard[i] != inc {
 		rl.heard[i] = inc
-		rl.pending = appendRunRecord(rl.pending, int64(i)+1, inc)
+		rl.pending = appendRunRecord(rl.pending, runKeyPeer+int64(i), inc)
 	}
 	for k := 0; k < len(rl.earlier); {
 		el := rl.earlier[k]
@@ -212,11 +220,11 @@ func (rl *runLog) sync(replicated int) error {
 	rl.unheld = rl.unheld[:copy(rl.unheld, rl.unheld[k:])]
 	if len(rl.pending) > 0 {
 		var err error
-		if needed := len(rl.unheld) + len(rl.heard); rl.records+len(rl.pending)/runRecord >= runCompact && needed < (rl.records+len(rl.pending)/runRecord)/4 {
+		total := rl.file.records() + len(rl.pending)/runRecord
+		if needed := len(rl.unheld) + len(rl.heard); total >= runCompact && needed < total/4 {
 			err = rl.rewrite()
 		} else {
-			err = appendFile(rl.f, rl.pending)
-			rl.records += len(rl.pending) / runRecord
+			err = rl.file.append(rl.pending)
 		}
 		if err != nil {
 			return err
@@ -236,36 +244,37 @@ func (rl *runLog) rewrite() error {
 	var b []byte
 	for i, inc := range rl.heard {
 		if inc != 0 {
-			b = appendRunRecord(b, int64(i)+1, inc)
+			b = appendRunRecord(b, runKeyPeer+int64(i), inc)
 		}
 	}
 	for _, lv := range rl.unheld {
-		b = appendRunRecord(b, 0, lv.v)
+		b = appendRunRecord(b, runKeyValue, lv.v)
 	}
 	tmp := rl.path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|os.O_APPEND, 0o600)
+	os.Remove(tmp) // left by a kill in a rewrite
+	rf, err := createRunFile(tmp)
 	if err != nil {
 		return err
 	}
-	if err := appendFile(f, b); err != nil {
-		f.Close()
+	if err := rf.append(b); err != nil {
+		rf.close()
 		os.Remove(tmp)
 		return err
 	}
 	if err := os.Rename(tmp, rl.path); err != nil {
-		f.Close()
+		rf.close()
 		os.Remove(tmp)
 		return err
 	}
-	rl.f.Close()
-	rl.f, rl.records = f, len(b)/runRecord
+	rl.file.close()
+	rl.file = rf
 	return nil
 }
 
 // close closes the file, and removes it when the run ended cleanly (the
 // input ended): nothing in it is needed any more.
 func (rl *runLog) close(clean bool) {
-	rl.f.Close()
+	rl.file.close()
 	if clean {
 		os.Remove(rl.path)
 	}

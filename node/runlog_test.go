@@ -47,12 +47,13 @@ func TestRunLog_TakesBackAfterKill(t *testing.T) {
 	if err := first.sync(0); err != nil {
 		t.Fatal(err)
 	}
-	// Killed: no close. A torn record follows the last whole one.
-	f, err := os.OpenFile(first.path, os.O_WRONLY|os.O_APPEND, 0)
+	// Killed: no close, and in the middle of a record: its value is
+	// stored, its key not yet.
+	f, err := os.OpenFile(first.path, os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Write([]byte{1, 2, 3, 4, 5})
+	f.WriteAt([]byte{99, 0, 0, 0, 0, 0, 0, 0}, int64(first.file.end+8))
 	f.Close()
 
 	second, held := mustOpenRunLog(t, "n1", 200, 3)
@@ -253,5 +254,57 @@ func TestRun_RunLogTakesBackAfterKill(t *testing.T) {
 	io.WriteString(in2, push(5, 2))
 	if got := read(in2, out2, 4); !strings.Contains(got, `"messages": [42]`) {
 		t.Fatalf("after the peer the first process heard: %s", got)
+	}
+}
+
+// TestRunFile_Appended: where a file is not mapped, records are written
+// with write(2), and read the same.
+func TestRunFile_Appended(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "n1-1.run")
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rf := &runFile{f: f}
+	var b []byte
+	b = appendRunRecord(b, runKeyPeer+3, 12)
+	b = appendRunRecord(b, runKeyValue, -1)
+	if err := rf.append(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := rf.append(appendRunRecord(nil, runKeyValue, 0)); err != nil {
+		t.Fatal(err)
+	}
+	rf.close()
+	el, err := readRunLog(path)
+	if err != nil || !slices.Equal(el.vals, []int64{-1, 0}) || !el.recorded(3, 12) || len(el.heard) != 1 {
+		t.Fatalf("read %+v, %v", el, err)
+	}
+}
+
+// TestRunFile_Grows: a mapped file doubles when it is full, and keeps every
+// record across the new mappings.
+func TestRunFile_Grows(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "n1-1.run")
+	rf, err := createRunFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rf.close()
+	if rf.m == nil {
+		t.Skip("files are not mapped here")
+	}
+	const n = 3*runFileSize/runRecord + 5
+	for v := range int64(n) {
+		if err := rf.append(appendRunRecord(nil, runKeyValue, v)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(rf.m) != 4*runFileSize {
+		t.Errorf("mapping of %d bytes for %d records", len(rf.m), n)
+	}
+	el, err := readRunLog(path)
+	if err != nil || len(el.vals) != n || el.vals[n-1] != n-1 || el.vals[runFileSize/runRecord] != runFileSize/runRecord {
+		t.Fatalf("read %d values (%v)", len(el.vals), err)
 	}
 }

@@ -1,0 +1,16 @@
+//go:build !unix
+
+package node
+
+import (
+	"errors"
+	"os"
+)
+
+// mapFile reports that files are not mapped here: run files are written
+// with write(2).
+func mapFile(f *os.File, size int) ([]byte, error) {
+	return nil, errors.New("no shared mappings on this platform")
+}
+
+func unmapFile(m []byte) {}
