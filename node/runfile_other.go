@@ -9,7 +9,7 @@ import (
 
 // mapFile reports that files are not mapped here: run files are written
 // with write(2).
-func mapFile(f *os.File, size int) ([]byte, error) {
+func mapFile(f *os.File, off int64, size int) ([]byte, error) {
 	return nil, errors.New("no shared mappings on this platform")
 }
 

@@ -265,7 +265,7 @@ func TestRunFile_Appended(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rf := &runFile{f: f}
+	rf := &runFile{f: f, max: runFileMax}
 	var b []byte
 	b = appendRunRecord(b, runKeyPeer+3, 12)
 	b = appendRunRecord(b, runKeyValue, -1)
@@ -282,9 +282,9 @@ func TestRunFile_Appended(t *testing.T) {
 	}
 }
 
-// TestRunFile_Grows: a mapped file doubles when it is full, and keeps every
-// record across the new mappings.
-func TestRunFile_Grows(t *testing.T) {
+// TestRunFile_Windows: a mapped file grows a window at a time, keeps every
+// record across the windows, and refuses records beyond its bound.
+func TestRunFile_Windows(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "n1-1.run")
 	rf, err := createRunFile(path)
 	if err != nil {
@@ -294,17 +294,21 @@ func TestRunFile_Grows(t *testing.T) {
 	if rf.m == nil {
 		t.Skip("files are not mapped here")
 	}
-	const n = 3*runFileSize/runRecord + 5
+	const n = 3*runWindow/runRecord + 5
+	rf.max = n * runRecord
 	for v := range int64(n) {
 		if err := rf.append(appendRunRecord(nil, runKeyValue, v)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if len(rf.m) != 4*runFileSize {
-		t.Errorf("mapping of %d bytes for %d records", len(rf.m), n)
+	if rf.base != 3*runWindow || len(rf.m) != runWindow {
+		t.Errorf("after %d records the window is %d bytes at %d", n, len(rf.m), rf.base)
+	}
+	if err := rf.append(appendRunRecord(nil, runKeyValue, n)); err != errRunFileFull {
+		t.Errorf("a record beyond the bound: %v", err)
 	}
 	el, err := readRunLog(path)
-	if err != nil || len(el.vals) != n || el.vals[n-1] != n-1 || el.vals[runFileSize/runRecord] != runFileSize/runRecord {
+	if err != nil || len(el.vals) != n || el.vals[n-1] != n-1 || el.vals[runWindow/runRecord] != runWindow/runRecord {
 		t.Fatalf("read %d values (%v)", len(el.vals), err)
 	}
 }
