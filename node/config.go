@@ -70,10 +70,11 @@ type Config struct {
 	// RunLog, without DataDir, makes the node keep the values it
 	// acknowledged, as long as no peer is known to hold them, in a file of
 	// the current run under the temporary folder, stored into a shared
-	// mapping of it (not fsynced) before their broadcast_oks leave; a node killed and restarted by the
-	// same harness takes them back once it hears a peer it heard before
-	// (see runLog). A node without peers keeps no file. The binary's
-	// default is on; false in a Config literal.
+	// mapping of it (not fsynced) before their broadcast_oks leave; a node
+	// killed and restarted by the same harness takes them back once it
+	// hears a peer it heard before (see runLog). A node without peers
+	// keeps no file. On in DefaultConfig, as in the binary; off in a
+	// Config literal.
 	RunLog bool
 
 	// Seed fixes the random choices of peers and timer stagger; 0 draws a

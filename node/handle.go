@@ -433,7 +433,7 @@ func (n *Node) broadcast(m *codec.Message, out []byte) []byte {
 	case n.store != nil:
 		n.store.add(v) // durable before broadcast_ok leaves (Run syncs first)
 	case n.runLog != nil:
-		n.runLog.add(v, n.plan.Len()) // written before broadcast_ok leaves
+		n.runLog.add(v, n.plan.Len()) // in the run log before broadcast_ok leaves (Run syncs first)
 	}
 	if pos := n.plan.Len(); hold && n.plan.Replicated() < pos {
 		// Every value up to this one's position must be held elsewhere:

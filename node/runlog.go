@@ -56,19 +56,18 @@ const runCompact = 1 << 16
 type runLog struct {
 	path    string
 	file    *runFile
-	pending []byte        // records not yet written
-	heard   []int64       // by peer index: the incarnation last recorded, 0 for none
-	unheld  []loggedValue // values logged that no peer is known to hold, oldest first
-	earlier []earlierLog  // files of earlier incarnations not yet adopted
-	adopted []string      // files adopted, removed once their values are written here
+	pending []byte       // records not yet written
+	newPos  int          // the plan's length at the last value in pending; 0 when it holds none
+	marks   []runMark    // the batches written that hold values no peer is known to hold, oldest first
+	heard   []int64      // by peer index: the incarnation last recorded, 0 for none
+	earlier []earlierLog // files of earlier incarnations not yet adopted
+	adopted []string     // files adopted, removed once their values are written here
 }
 
-// loggedValue is a value in a run log and the length the plan had when the
-// value was acknowledged: a peer holds it once Plan.Replicated reaches pos.
-type loggedValue struct {
-	pos int
-	v   int64
-}
+// runMark is a batch of records written to a run log's file: it starts at
+// byte off, and a peer holds all its values once Plan.Replicated reaches
+// pos. The records from the oldest mark on are what a rewrite keeps.
+type runMark struct{ off, pos int }
 
 // earlierLog is what the file of an earlier incarnation holds.
 type earlierLog struct {
@@ -161,11 +160,12 @@ func fileSafe(id string) bool {
 	return true
 }
 
-// add logs v, acknowledged when the plan's length was pos; it is written by
-// the next sync, before the batch's broadcast_oks leave.
+// add logs v, acknowledged when the plan's length was pos (at least 1, and
+// never less than at the value before); it is written by the next sync,
+// before the batch's broadcast_oks leave.
 func (rl *runLog) add(v int64, pos int) {
 	rl.pending = appendRunRecord(rl.pending, runKeyValue, v)
-	rl.unheld = append(rl.unheld, loggedValue{pos: pos, v: v})
+	rl.newPos = max(pos, 1)
 }
 
 // hear records that peer i spoke with incarnation inc, and returns the
@@ -207,29 +207,36 @@ func (el *earlierLog) recorded(i int, inc int64) bool {
 // dirty reports whether records wait to be written.
 func (rl *runLog) dirty() bool { return len(rl.pending) > 0 || len(rl.adopted) > 0 }
 
-// sync forgets the values that a peer holds now that the plan counts
-// replicated of them (Plan.Replicated), writes the records waiting, and
+// sync writes the records waiting, forgets the batches whose values a peer
+// holds now that the plan counts replicated of them (Plan.Replicated), and
 // removes the files adopted. When the file has grown to runCompact records
 // and what it still needs is less than a quarter of it, it is rewritten
 // (a new file renamed over it) with only that.
 func (rl *runLog) sync(replicated int) error {
-	k := 0
-	for k < len(rl.unheld) && rl.unheld[k].pos <= replicated {
-		k++
-	}
-	rl.unheld = rl.unheld[:copy(rl.unheld, rl.unheld[k:])]
 	if len(rl.pending) > 0 {
-		var err error
-		total := rl.file.records() + len(rl.pending)/runRecord
-		if needed := len(rl.unheld) + len(rl.heard); total >= runCompact && needed < total/4 {
-			err = rl.rewrite()
-		} else {
-			err = rl.file.append(rl.pending)
+		if rl.newPos > 0 {
+			rl.marks = append(rl.marks, runMark{off: rl.file.end, pos: rl.newPos})
 		}
-		if err != nil {
+		if err := rl.file.append(rl.pending); err != nil {
 			return err
 		}
-		rl.pending = rl.pending[:0]
+		rl.pending, rl.newPos = rl.pending[:0], 0
+	}
+	k := 0
+	for k < len(rl.marks) && rl.marks[k].pos <= replicated {
+		k++
+	}
+	if k > 0 {
+		rl.marks = rl.marks[:copy(rl.marks, rl.marks[k:])]
+	}
+	total, needed := rl.file.records(), len(rl.heard)
+	if len(rl.marks) > 0 {
+		needed += (rl.file.end - rl.marks[0].off) / runRecord
+	}
+	if total >= runCompact && needed < total/4 {
+		if err := rl.rewrite(); err != nil {
+			return err
+		}
 	}
 	for _, p := range rl.adopted {
 		os.Remove(p)
@@ -239,7 +246,7 @@ func (rl *runLog) sync(replicated int) error {
 }
 
 // rewrite replaces the file with one that holds the incarnations heard and
-// the values no peer is known to hold (pending among them).
+// the records from the oldest mark on, read back from the file.
 func (rl *runLog) rewrite() error {
 	var b []byte
 	for i, inc := range rl.heard {
@@ -247,8 +254,14 @@ func (rl *runLog) rewrite() error {
 			b = appendRunRecord(b, runKeyPeer+int64(i), inc)
 		}
 	}
-	for _, lv := range rl.unheld {
-		b = appendRunRecord(b, runKeyValue, lv.v)
+	from := rl.file.end
+	if len(rl.marks) > 0 {
+		from = rl.marks[0].off
+	}
+	shift := len(b) - from
+	b = append(b, make([]byte, rl.file.end-from)...)
+	if _, err := rl.file.f.ReadAt(b[len(b)-(rl.file.end-from):], int64(from)); err != nil {
+		return err
 	}
 	tmp := rl.path + ".tmp"
 	os.Remove(tmp) // left by a kill in a rewrite
@@ -268,6 +281,9 @@ func (rl *runLog) rewrite() error {
 	}
 	rl.file.close()
 	rl.file = rf
+	for i := range rl.marks {
+		rl.marks[i].off += shift
+	}
 	return nil
 }
 

@@ -160,16 +160,36 @@ func TestRunLog_Compact(t *testing.T) {
 	if fi.Size() >= runCompact/4*runRecord {
 		t.Fatalf("the log has %d bytes: it was not compacted", fi.Size())
 	}
+	// Batches after the rewrite are marked where the new file has them:
+	// cut off from its peers, the node keeps every value of its next
+	// runCompact batches, and of the batch before the rewrite.
+	unheldFrom := pos - 9
+	for range runCompact {
+		pos++
+		rl.add(int64(pos), pos)
+		if err := rl.sync(unheldFrom - 1); err != nil {
+			t.Fatal(err)
+		}
+	}
 	next, held := mustOpenRunLog(t, "n1", 200, 2)
 	got := next.hear(1, 77)
-	if held != len(got) || len(got) < 10 {
+	if held != len(got) || len(got) < pos-unheldFrom+1 {
 		t.Fatalf("held %d, adopted %d values", held, len(got))
 	}
-	if want := int64(pos - 9); !slices.Contains(got, want) || !slices.Contains(got, int64(pos)) {
-		t.Fatalf("the values no peer holds (%d..%d) were not kept: %v", want, pos, got)
+	slices.Sort(got)
+	for v := unheldFrom; v <= pos; v++ {
+		if _, ok := slices.BinarySearch(got, int64(v)); !ok {
+			t.Fatalf("value %d, which no peer holds, was not kept: %v", v, got)
+		}
 	}
 	if slices.Contains(got, 1) {
 		t.Fatalf("a value a peer held long ago was kept after compaction")
+	}
+	if err := rl.sync(pos - 5); err != nil {
+		t.Fatal(err)
+	}
+	if len(rl.marks) != 5 || rl.marks[0].pos != pos-4 {
+		t.Fatalf("marks once a peer holds all but five values: %+v", rl.marks)
 	}
 }
 
