@@ -22,8 +22,9 @@ const (
 )
 
 // runCompact is the size, in records, from which a run log is rewritten with
-// only what it still needs (the values no peer is known to hold, and the
-// incarnations heard) once that is less than a quarter of it: 1 MiB.
+// only what it still needs (the incarnations heard, and the records from the
+// oldest batch that holds a value no peer is known to hold) once that is
+// less than a quarter of it: 1 MiB.
 const runCompact = 1 << 16
 
 // runLog keeps the values that a node acknowledged, as long as no peer is
@@ -38,9 +39,9 @@ const runCompact = 1 << 16
 // (runKey), and each incarnation of node id writes <id>-<inc>.run there. The
 // records are stored into a shared mapping of the file (runFile), not
 // fsynced, before the broadcast_oks of their batch leave: they survive the
-// kill of the process, not of the machine. A clean
-// end of input removes the file; folders whose parent process is gone are
-// removed by the next node that starts (sweepRuns).
+// kill of the process, not of the machine. A clean end of input removes the
+// file; folders whose parent process is gone are removed by the next node
+// that starts (sweepRuns).
 //
 // A harness that starts several clusters (a test binary) gives them one
 // folder, so a file left by a killed node does not prove that it belongs to
