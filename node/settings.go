@@ -70,7 +70,7 @@ var settings = [...]Setting{
 		Doc: "persist acknowledged values there (`<id>.log`, fsynced before `broadcast_ok` leaves, and `<id>.snap`); a node restarted with the same folder starts with them",
 		set: func(c *Config, v string) error { c.DataDir = v; return nil }},
 	{Name: "run-log", Arg: "B", Default: "true",
-		Doc: "without `-data-dir`, keep the acknowledged values that no peer is known to hold yet in a file of this run under the temporary folder (stored into a mapping of it before `broadcast_ok` leaves, not fsynced, removed at the end of input), so that a node killed and restarted by the same harness takes them back once it hears a peer it heard before; `false` keeps everything in memory",
+		Doc: "without `-data-dir`, keep acknowledged values that no peer holds yet in a file of this run under the temporary folder, written before `broadcast_ok` leaves, so that a node killed and restarted by the same harness takes them back; `false` keeps everything in memory",
 		set: func(c *Config, v string) (err error) { c.RunLog, err = strconv.ParseBool(v); return err }},
 	{Name: "max-line-bytes", Arg: "N", Default: "268435456",
 		Doc: "the most of one input line held in memory (a `messages` array of integers is read as it arrives and does not count); a line that needs more is skipped, with one line on stderr",
