@@ -175,13 +175,11 @@ func (rl *runLog) add(v int64, pos int) {
 // files go once the next sync has written them here. The result aliases
 // nothing of rl's.
 func (rl *runLog) hear(i int, inc int64) (adopt []int64) {
-	if i >= len(rl.heard) || inc == 0 {
-		return nil
+	if i >= len(rl.heard) || inc == 0 || rl.heard[i] == inc {
+		return nil // nothing new: a pair heard before was checked then
 	}
-	if rl.heard[i] != inc {
-		rl.heard[i] = inc
-		rl.pending = appendRunRecord(rl.pending, runKeyPeer+int64(i), inc)
-	}
+	rl.heard[i] = inc
+	rl.pending = appendRunRecord(rl.pending, runKeyPeer+int64(i), inc)
 	for k := 0; k < len(rl.earlier); {
 		el := rl.earlier[k]
 		if !el.recorded(i, inc) {
