@@ -37,9 +37,9 @@ TEXT ·scanDigits(SB), NOSPLIT, $0-72
 	VPBROADCASTB digitsConst<>+1(SB), Y9  // 9
 	VPBROADCASTB digitsConst<>+2(SB), Y10 // ','
 	VPBROADCASTB digitsConst<>+3(SB), Y11 // ' '
-	VMOVDQU      weights<>+0(SB), X12      // 10, 1, ... (bytes)
-	VMOVDQU      weights<>+16(SB), X13     // 100, 1, ... (words)
-	VMOVDQU      weights<>+32(SB), X14     // 10000, 1, ... (words)
+	VBROADCASTI128 weights<>+0(SB), Y12  // 10, 1, ... (bytes)
+	VBROADCASTI128 weights<>+16(SB), Y13 // 100, 1, ... (words)
+	VBROADCASTI128 weights<>+32(SB), Y14 // 10000, 1, ... (words)
 
 block:
 	LEAQ 64(AX), R10
@@ -126,6 +126,46 @@ numbers:
 	CMPQ   R10, $16
 	JA     long
 
+	// A second comma in the block, room for two values, and a short
+	// element before that comma: both are converted at once, one in each
+	// lane of a YMM register.
+	TESTQ  R12, R12
+	JZ     convert
+	LEAQ   2(CX), R11
+	CMPQ   R11, R8
+	JA     convert
+	TZCNTQ R12, R11
+	ADDQ   AX, R11         // R11: the second comma
+	MOVQ   R11, R15
+	SUBQ   R14, R15
+	DECQ   R15             // R15: the second element's length
+	CMPQ   R15, $16
+	JA     convert
+	BLSRQ  R12, R12
+
+	VMOVDQU     -16(SI)(R14*1), X1
+	VINSERTI128 $1, -16(SI)(R11*1), Y1, Y1
+	VMOVDQU     (R13)(R10*1), X2
+	VINSERTI128 $1, (R13)(R15*1), Y2, Y2
+	VPSUBUSB    Y15, Y1, Y1
+	VPAND       Y2, Y1, Y1
+	VPMADDUBSW  Y12, Y1, Y1
+	VPMADDWD    Y13, Y1, Y1
+	VPACKUSDW   Y1, Y1, Y1
+	VPMADDWD    Y14, Y1, Y1
+	VPMULUDQ    hundredMillion<>+0(SB), Y1, Y2
+	VPSRLQ      $32, Y1, Y1
+	VPADDQ      Y2, Y1, Y1
+	VPERMQ      $0x08, Y1, Y1 // the two lanes' low quadwords
+	VMOVDQU     X1, (DI)(CX*8)
+	ADDQ        $2, CX
+	LEAQ        1(R11), DX
+	CMPQ        CX, R8
+	JAE         done
+	TESTQ       R12, R12
+	JNZ         numbers
+	JMP         nextBlock
+
 convert:
 	VMOVDQU    -16(SI)(R14*1), X1
 	VPSUBUSB   X15, X1, X1
@@ -205,10 +245,13 @@ DATA weights<>+32(SB)/8, $0x0001271000012710
 DATA weights<>+40(SB)/8, $0x0001271000012710
 GLOBL weights<>(SB), RODATA|NOPTR, $48
 
-// hundredMillion: 10^8 in the low dword of the first quadword (pmuludq).
+// hundredMillion: 10^8 in the low dword of each lane's first quadword
+// (pmuludq).
 DATA hundredMillion<>+0(SB)/8, $100000000
 DATA hundredMillion<>+8(SB)/8, $0
-GLOBL hundredMillion<>(SB), RODATA|NOPTR, $16
+DATA hundredMillion<>+16(SB)/8, $100000000
+DATA hundredMillion<>+24(SB)/8, $0
+GLOBL hundredMillion<>(SB), RODATA|NOPTR, $32
 
 // lenMask: sixteen zero bytes, then sixteen 0xff; the 16 bytes from offset
 // L keep the last L bytes of a vector.
