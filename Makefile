@@ -5,7 +5,7 @@ BIN      := bin/node
 SHARED   ?= ../shared
 FUZZTIME ?= 10s
 # The fuzz targets, as package:Target.
-FUZZ_TARGETS := ./codec:FuzzDecode ./codec:FuzzParseInt ./codec:FuzzAppendInts ./codec:FuzzAppendString ./codec:FuzzDecodeLong ./codec:FuzzIntStream ./codec:FuzzStream ./node:FuzzHandle ./bench/cluster:FuzzParseEnvelope ./bench/cluster:FuzzParseReply
+FUZZ_TARGETS := ./internal/vec:FuzzVec ./codec:FuzzDecode ./codec:FuzzParseInt ./codec:FuzzAppendInts ./codec:FuzzAppendString ./codec:FuzzDecodeLong ./codec:FuzzIntStream ./codec:FuzzStream ./node:FuzzHandle ./bench/cluster:FuzzParseEnvelope ./bench/cluster:FuzzParseReply
 
 # benchstat, pinned, fetched through the Go module proxy on first use.
 BENCHSTAT := $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
@@ -34,9 +34,9 @@ build: ## build the node into bin/node
 
 test: lint unit race cases regress ## everything CI runs but fuzzing: lint, unit tests, race tests, sample cases, bench regressions
 
-unit: ## go test -short over both modules (the long tests are left to regress), and the codec's portable build (-tags purego)
+unit: ## go test -short over both modules (the long tests are left to regress), and the portable build of the packages with assembly (-tags purego)
 	$(GO) test -short ./... ./bench/...
-	$(GO) test -short -tags purego ./codec/
+	$(GO) test -short -tags purego ./internal/... ./codec/ ./set/
 
 regress: ## the long tests, one at a time: 1 GiB lines, 1,000 simulated nodes, a flooded node, the bench's process tests, Maelstrom fidelity, 3d limits on the 25-node setting, end to end
 	$(GO) test -p 1 -count 1 -run 'GiB|Scale|WarmsUp' ./node/ ./gossip/
@@ -44,7 +44,7 @@ regress: ## the long tests, one at a time: 1 GiB lines, 1,000 simulated nodes, a
 	$(GO) test -p 1 -count 1 -run 'TestRun$$|TestSweepNode|TestSweepJitter' ./bench/loadgen/ ./bench/tradeoff/
 
 race: ## the node's packages under the race detector (the short tests)
-	$(GO) test -race -short ./codec/ ./set/ ./gossip/ ./node/ .
+	$(GO) test -race -short ./internal/... ./codec/ ./set/ ./gossip/ ./node/ .
 
 cases: build ## the exercise's sample cases, byte for byte (skipped when ../shared is absent)
 	@if [ -x $(SHARED)/run-cases ]; then $(SHARED)/run-cases ./$(BIN) $(SHARED)/cases; \

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/bits"
 	"strconv"
+
+	"github.com/maelstrom-gossip/node/internal/vec"
 )
 
 // IntSink receives the values of a JSON array of integers as an IntStream
@@ -385,8 +387,7 @@ func (s *IntStream) kernel(b []byte, i int) int {
 		// value.
 		k := 0
 		if !s.inRun || vals[0] != s.runHi+1 {
-			for k = 1; k < len(vals) && vals[k] != vals[k-1]+1; k++ {
-			}
+			k = vec.FirstStep(vals)
 			s.window(vals[:k])
 		}
 		for ; k < len(vals) && vals[k] == s.runHi+1; k++ {

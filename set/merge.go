@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+
+	"github.com/maelstrom-gossip/node/internal/vec"
 )
 
 const (
@@ -37,7 +39,7 @@ func (s *Set) Merge(vals []int64) int {
 // merge is Merge; without restore, a large unsorted vals is left in any
 // order (its values are scratch to a caller that drops them next).
 func (s *Set) merge(vals []int64, restore bool) int {
-	sorted, distinct := checkSorted(vals)
+	sorted, distinct := vec.Ascending(vals)
 	if !sorted {
 		if desc, strict := descending(vals); desc {
 			slices.Reverse(vals) // O(n) where a sort would be O(n log n) or a radix's passes
@@ -74,30 +76,6 @@ func (s *Set) mergeTiny(vals []int64) int {
 	return added
 }
 
-// checkSorted reports whether vals is ascending and whether it is strictly
-// ascending (no duplicates), in one pass.
-func checkSorted(vals []int64) (sorted, distinct bool) {
-	distinct = true
-	i := 1
-	// Four steps at a time while strictly ascending, the common case: one
-	// window's bounds check and fewer loop steps per value.
-	for ; i+3 < len(vals); i += 4 {
-		w := vals[i-1 : i+4 : i+4]
-		if w[1] <= w[0] || w[2] <= w[1] || w[3] <= w[2] || w[4] <= w[3] {
-			break
-		}
-	}
-	for ; i < len(vals); i++ {
-		if vals[i] <= vals[i-1] {
-			if vals[i] < vals[i-1] {
-				return false, false
-			}
-			distinct = false
-		}
-	}
-	return true, distinct
-}
-
 // descending reports whether vals never rises from one value to the next,
 // and whether it always falls (no duplicates), in one pass. An array that
 // does not descend usually says so within a few values.
@@ -124,40 +102,6 @@ func searchChunk(vals []int64, i int, target uint64) int {
 	return searchGE(vals, i, val(target<<chunkBits))
 }
 
-// segmentEnd returns the end of the segment of sorted vals that starts at
-// i: the first k > i whose value lies in a later chunk than vals[i]'s, or
-// len(vals). guess, a likely length for the segment (the one before it, in
-// an array of even density), is tried first and corrected by up to
-// segmentSteps steps either way; beyond that it costs a gallop, as
-// searchChunk does.
-func segmentEnd(vals []int64, i, guess int) int {
-	c := chunkOf(vals[i])
-	j := min(i+max(guess, 1), len(vals)) // i < j
-	// When vals[j-1] lies in the chunk, the end is at j or after it.
-	if chunkOf(vals[j-1]) == c {
-		for range segmentSteps {
-			if j == len(vals) || chunkOf(vals[j]) != c {
-				return j
-			}
-			j++
-		}
-		return searchChunk(vals, j, c+1)
-	}
-	// Otherwise the end is before j. The walk stops at vals[i] at the
-	// latest, which lies in the chunk.
-	for range segmentSteps {
-		if j--; chunkOf(vals[j-1]) == c {
-			return j
-		}
-	}
-	return searchChunk(vals[:j], i+1, c+1)
-}
-
-// segmentSteps is how far segmentEnd walks from its guess before it gallops:
-// segments of random values vary in length by about their square root, 8
-// for the 66 or so values per chunk of a million values under 10^9.
-const segmentSteps = 8
-
 // mergeSorted merges sorted vals chunk by chunk, visiting each chunk's
 // shard in turn; distinct promises that vals has no duplicates. The caller
 // settles.
@@ -175,24 +119,25 @@ func (s *Set) mergeSorted(vals []int64, distinct bool) int {
 	return added
 }
 
-// mergeAbove is mergeSorted for sorted vals that lie above every value of
-// s: each chunk is new but perhaps the first, so a chunk of at most arrMax
-// values is carved and written straight from its segment, with no search.
-// The caller settles.
-func (s *Set) mergeAbove(vals []int64, distinct bool) int {
-	added, guess := 0, 1
-	for i := 0; i < len(vals); {
+// mergeAbove is mergeSorted for sorted vals[from:ends[len(ends)-1]], which
+// lie above every value of s, cut into chunk segments that end at ends
+// (indexes into vals, ascending; see vec.Segments): each chunk is new but
+// perhaps the first, so a chunk of at most arrMax values is carved and
+// written straight from its segment, with no search. The caller settles.
+func (s *Set) mergeAbove(vals []int64, from int, ends []int32, distinct bool) int {
+	added, last := 0, 1
+	for _, e := range ends {
+		i, j := from, int(e)
+		from = j
 		c := chunkOf(vals[i])
-		j := segmentEnd(vals, i, guess)
 		spare := 0
 		if j == len(vals) {
 			// The next batch may go on with this chunk: room for a
 			// segment's worth more saves it a new array.
-			spare = guess
+			spare = last
 		}
-		guess = j - i
+		last = j - i
 		seg := vals[i:j]
-		i = j
 		sh := &s.shards[c&shardMask]
 		s.acquire(sh)
 		if len(seg) > arrMax || sh.holdsLast(c) {
@@ -224,9 +169,7 @@ func (sh *shard) appendArray(c uint64, seg []int64, distinct bool, spare int) in
 	var a []uint16
 	if distinct {
 		a = sh.carve(len(seg) + spare)[:len(seg)] // lets the loop drop its bounds checks
-		for k, v := range seg {
-			a[k] = uint16(v)
-		}
+		vec.PutLows(a, seg)
 	} else {
 		lows := sh.lowsOf(seg)
 		a = sh.carve(len(lows) + spare)[:len(lows)]
@@ -235,6 +178,13 @@ func (sh *shard) appendArray(c uint64, seg []int64, distinct bool, spare int) in
 	// Above every chunk, those the pass created included, it goes straight
 	// to the end of the shard's arrays; the chunks the pass created go in
 	// before it at settle, each at its place.
+	if len(sh.cs) == cap(sh.cs) {
+		// Doubling, not append's quarter steps for long slices: a
+		// shard fed chunk after chunk (a million sparse values into an
+		// empty set) then copies its chunks about once, not four times.
+		sh.keys = slices.Grow(sh.keys, len(sh.keys)+16)
+		sh.cs = slices.Grow(sh.cs, len(sh.cs)+16)
+	}
 	sh.keys = append(sh.keys, c)
 	sh.cs = append(sh.cs, chunk{arr: a})
 	sh.n += len(a)

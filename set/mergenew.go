@@ -1,5 +1,7 @@
 package set
 
+import "github.com/maelstrom-gossip/node/internal/vec"
+
 // MergeNew adds every value of vals, as Merge does, and appends to fresh the
 // distinct values that were new, in ascending order; it returns the extended
 // fresh. The number of values appended is what Merge would have returned.
@@ -11,7 +13,7 @@ package set
 // whatever the batch size; it allocates only to grow fresh, the chunks and
 // the shard scratch.
 func (s *Set) MergeNew(vals, fresh []int64) []int64 {
-	sorted, distinct := checkSorted(vals)
+	sorted, distinct := vec.Ascending(vals)
 	if !sorted {
 		s.sortValues(vals)
 	}

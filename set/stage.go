@@ -3,6 +3,8 @@ package set
 import (
 	"runtime"
 	"slices"
+
+	"github.com/maelstrom-gossip/node/internal/vec"
 )
 
 const (
@@ -62,6 +64,9 @@ type Stage struct {
 	// scratch.
 	distinct int
 	sorted   []int64
+	// ends is scratch: where the chunk segments of a sorted batch end
+	// (see segments).
+	ends []int32
 	// base is the set whose values the stage may leave out (see Against),
 	// left how many distinct values it left out since the last Reset, and
 	// filter where the stage stands with it.
@@ -123,9 +128,15 @@ func (st *Stage) AddValues(vals []int64) {
 		}
 		st.spill()
 	}
+	for len(vals) > stageWindow {
+		// A long batch goes in window-sized pieces: the segment index
+		// (st.ends) then stays within its bound.
+		st.AddValues(vals[:stageWindow])
+		vals = vals[stageWindow:]
+	}
 	if len(st.pend) == 0 && (!st.topOK || vals[0] > st.top) {
-		if sorted, distinct := checkSorted(vals); sorted {
-			st.addAscending(vals, distinct)
+		if ends, sorted, distinct := st.segments(vals); sorted {
+			st.addAscending(vals, ends, distinct)
 			return
 		}
 	}
@@ -176,36 +187,57 @@ func (st *Stage) AddRun(lo, hi int64) {
 	st.staged.addRange(lo, hi)
 }
 
-// addAscending stages sorted vals (distinct: without duplicates), which lie
-// above every value staged or left out, straight into the staging set, while
-// vals is in the cache: the chunks this creates come after every chunk
-// staged (created ones included: they are inserted at the next settle,
-// once for all the batches). Chunk segments that the base holds whole are
-// counted and left out instead.
-func (st *Stage) addAscending(vals []int64, distinct bool) {
+// segments cuts vals into chunk segments (see vec.Segments), in st.ends,
+// and reports whether vals is sorted and distinct; the segments mean
+// nothing unless vals is sorted. len(vals) is at most stageWindow.
+func (st *Stage) segments(vals []int64) (ends []int32, sorted, distinct bool) {
+	if st.ends == nil {
+		st.ends = make([]int32, stageWindow)
+	}
+	n, sorted, distinct := vec.Segments(vals, st.ends)
+	return st.ends[:n], sorted, distinct
+}
+
+// addAscending stages sorted vals (distinct: without duplicates), cut into
+// chunk segments at ends (see vec.Segments), which lie above every value
+// staged or left out, straight into the staging set, while vals is in the
+// cache: the chunks this creates come after every chunk staged (created
+// ones included: they are inserted at the next settle, once for all the
+// batches). Chunk segments that the base holds whole are counted and left
+// out instead.
+func (st *Stage) addAscending(vals []int64, ends []int32, distinct bool) {
 	st.top, st.topOK = vals[len(vals)-1], true
 	if st.base == nil || st.filter != filtering || st.aboveBase(vals[0]) {
-		st.staged.mergeAbove(vals, distinct)
+		st.staged.mergeAbove(vals, 0, ends, distinct)
 		return
 	}
-	from := 0 // the first value not yet staged or left out
-	guess := 1
-	for i := 0; i < len(vals); {
-		c := chunkOf(vals[i])
-		j := segmentEnd(vals, i, guess)
-		guess = j - i
-		if seg := vals[i:j]; st.base.holdsSegment(c, seg) {
-			st.staged.mergeAbove(vals[from:i], distinct)
+	from, fromSeg := 0, 0 // the first value (and segment) not yet staged or left out
+	next := st.base.lookup(chunkOf(vals[0]))
+	i := 0
+	for k, e := range ends {
+		j := int(e)
+		ch := next
+		if j < len(vals) {
+			// The next chunk's values come from memory while this
+			// one's are compared: a set of a million sparse values
+			// outgrows the cache that the line streams through.
+			next = st.base.lookup(chunkOf(vals[j]))
+			if next != nil && next.bm == nil {
+				vec.Prefetch(next.arr)
+			}
+		}
+		if seg := vals[i:j]; holdsSegment(ch, seg) {
+			st.staged.mergeAbove(vals, from, ends[fromSeg:k], distinct)
 			if distinct {
 				st.left += len(seg)
 			} else {
 				st.left += countDistinct(seg)
 			}
-			from = j
+			from, fromSeg = j, k+1
 		}
 		i = j
 	}
-	st.staged.mergeAbove(vals[from:], distinct)
+	st.staged.mergeAbove(vals, from, ends[fromSeg:], distinct)
 }
 
 // aboveBase reports whether v lies above every value of the base (st.base
@@ -235,8 +267,8 @@ func (st *Stage) unordered() {
 func (st *Stage) spill() {
 	st.spilled = true
 	st.pendMax = stagePendMin
-	if sorted, distinct := checkSorted(st.win); sorted && len(st.win) > 0 {
-		st.addAscending(st.win, distinct)
+	if ends, sorted, distinct := st.segments(st.win); sorted && len(st.win) > 0 {
+		st.addAscending(st.win, ends, distinct)
 	} else if !sorted {
 		st.unordered()
 		st.staged.merge(st.win, false) // sorts the window, which is dropped
@@ -381,13 +413,14 @@ func (s *Set) holdsRange(lo, hi int64) bool {
 	}
 }
 
-// holdsSegment reports whether s holds every value of seg, sorted values of
-// chunk c (duplicates allowed), stopping at the first it lacks.
-func (s *Set) holdsSegment(c uint64, seg []int64) bool {
-	sh := &s.shards[c&shardMask]
-	s.acquire(sh)
-	defer s.release(sh)
-	ch := sh.find(c)
+// lookup returns chunk c of s, a plain Set (not a Shared one's), or nil.
+// The chunk is s's own: it stays valid until s is next modified.
+func (s *Set) lookup(c uint64) *chunk { return s.shards[c&shardMask].find(c) }
+
+// holdsSegment reports whether ch (nil: an absent chunk) holds every value
+// of seg, sorted values of its chunk (duplicates allowed), stopping at the
+// first it lacks.
+func holdsSegment(ch *chunk, seg []int64) bool {
 	switch {
 	case ch == nil:
 		return false
@@ -400,7 +433,7 @@ func (s *Set) holdsSegment(c uint64, seg []int64) bool {
 		return true
 	}
 	a := ch.arr
-	if len(seg) == len(a) && sameLows(seg, a) {
+	if vec.SameLows(seg, a) {
 		return true // the chunk re-sent whole, the common case
 	}
 	linear := 4*len(seg) >= len(a) // a step or two per value: cheaper than a gallop
@@ -415,25 +448,6 @@ func (s *Set) holdsSegment(c uint64, seg []int64) bool {
 			i = searchGE(a, i, x)
 		}
 		if i == len(a) || a[i] != x {
-			return false
-		}
-	}
-	return true
-}
-
-// sameLows reports whether the low 16 bits of seg are a, value for value
-// (len(seg) == len(a)).
-func sameLows(seg []int64, a []uint16) bool {
-	a = a[:len(seg)]
-	k := 0
-	for ; k+4 <= len(seg); k += 4 { // four at a time, one branch
-		s, b := seg[k:k+4:k+4], a[k:k+4:k+4]
-		if (uint16(s[0])^b[0])|(uint16(s[1])^b[1])|(uint16(s[2])^b[2])|(uint16(s[3])^b[3]) != 0 {
-			return false
-		}
-	}
-	for ; k < len(seg); k++ {
-		if uint16(seg[k]) != a[k] {
 			return false
 		}
 	}

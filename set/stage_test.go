@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+
+	"github.com/maelstrom-gossip/node/internal/vec"
 )
 
 // checkInvariants fails t unless every shard of s is well formed: chunk
@@ -551,9 +553,10 @@ func TestMergeAbove(t *testing.T) {
 					next += 1 + r.Int64N(400)
 				}
 			}
-			_, distinct := checkSorted(b)
+			ends := make([]int32, len(b))
+			n, _, distinct := vec.Segments(b, ends)
 			want := m.merge(b)
-			if got := s.mergeAbove(b, distinct); got != want {
+			if got := s.mergeAbove(b, 0, ends[:n], distinct); got != want {
 				t.Fatalf("trial %d: mergeAbove(%d values) = %d new, want %d", trial, len(b), got, want)
 			}
 			if r.IntN(3) == 0 {
