@@ -22,7 +22,7 @@
 // Y10 commas, Y11 spaces, Y15 zeros ('0'), X12 X13 X14 the weights.
 
 // func scanDigits(b []byte, i int, out []int64) (next, n int)
-TEXT ·scanDigits(SB), NOSPLIT, $0-72
+TEXT ·scanDigits(SB), NOSPLIT, $16-72
 	MOVQ b_base+0(FP), SI
 	MOVQ b_len+8(FP), BX
 	MOVQ i+24(FP), AX
@@ -30,8 +30,6 @@ TEXT ·scanDigits(SB), NOSPLIT, $0-72
 	MOVQ out_len+40(FP), R8
 	XORQ CX, CX
 	MOVQ AX, DX
-	TESTQ R8, R8
-	JZ   done
 
 	VPBROADCASTB digitsConst<>+0(SB), Y15 // '0'
 	VPBROADCASTB digitsConst<>+1(SB), Y9  // 9
@@ -41,9 +39,28 @@ TEXT ·scanDigits(SB), NOSPLIT, $0-72
 	VBROADCASTI128 weights<>+16(SB), Y13 // 100, 1, ... (words)
 	VBROADCASTI128 weights<>+32(SB), Y14 // 10000, 1, ... (words)
 
+	// The byte before the first block carries in: was it a digit, a
+	// comma? Each block leaves its digits and commas at 0(SP) and 8(SP)
+	// for the next; only their top bits count.
+	MOVBQZX -1(SI)(AX*1), R11
+	LEAQ    -48(R11), R14
+	XORL    R15, R15
+	CMPQ    R14, $10
+	SETCS   R15B
+	SHLQ    $63, R15
+	MOVQ    R15, 0(SP)
+	XORL    R15, R15
+	CMPB    R11B, $0x2c
+	SETEQ   R15B
+	SHLQ    $63, R15
+	MOVQ    R15, 8(SP)
+
 block:
 	LEAQ 64(AX), R10
 	CMPQ R10, BX
+	JA   done
+	LEAQ 32(CX), R10       // room for the most elements a block can end
+	CMPQ R10, R8
 	JA   done
 	VMOVDQU   (SI)(AX*1), Y0
 	VMOVDQU   32(SI)(AX*1), Y5
@@ -70,21 +87,15 @@ block:
 	SHLQ      $32, R11
 	ORQ       R11, R10     // D
 
-	// The byte before the block carries in: was it a digit, a comma?
-	MOVBQZX -1(SI)(AX*1), R11
-	LEAQ    -48(R11), R14
-	XORL    R15, R15
-	CMPQ    R14, $10
-	SETCS   R15B
+	// The byte before the block carries in from the block before.
 	MOVQ    R10, R14
-	SHLQ    $1, R14
-	ORQ     R15, R14       // R14: digit before each byte
-	XORL    R15, R15
-	CMPB    R11B, $0x2c
-	SETEQ   R15B
+	MOVQ    0(SP), R15
+	SHLQ    $1, R15, R14   // R14: digit before each byte
+	MOVQ    R10, 0(SP)
 	MOVQ    R12, R11
-	SHLQ    $1, R11
-	ORQ     R15, R11       // R11: comma before each byte
+	MOVQ    8(SP), R15
+	SHLQ    $1, R15, R11   // R11: comma before each byte
+	MOVQ    R12, 8(SP)
 	ANDNQ   R13, R11, R15  // spaces not after a comma
 	ANDNQ   R12, R14, R11  // commas not after a digit
 	ORQ     R11, R15
@@ -126,14 +137,10 @@ numbers:
 	CMPQ   R10, $16
 	JA     long
 
-	// A second comma in the block, room for two values, and a short
-	// element before that comma: both are converted at once, one in each
-	// lane of a YMM register.
+	// A second comma in the block and a short element before it: both
+	// are converted at once, one in each lane of a YMM register.
 	TESTQ  R12, R12
 	JZ     convert
-	LEAQ   2(CX), R11
-	CMPQ   R11, R8
-	JA     convert
 	TZCNTQ R12, R11
 	ADDQ   AX, R11         // R11: the second comma
 	MOVQ   R11, R15
@@ -160,8 +167,6 @@ numbers:
 	VMOVDQU     X1, (DI)(CX*8)
 	ADDQ        $2, CX
 	LEAQ        1(R11), DX
-	CMPQ        CX, R8
-	JAE         done
 	TESTQ       R12, R12
 	JNZ         numbers
 	JMP         nextBlock
@@ -180,8 +185,6 @@ convert:
 	VMOVQ      X1, (DI)(CX*8)
 	INCQ       CX
 	LEAQ       1(R14), DX
-	CMPQ       CX, R8
-	JAE        done
 	TESTQ      R12, R12
 	JNZ        numbers
 

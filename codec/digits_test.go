@@ -21,7 +21,8 @@ func refScanDigits(b []byte, i int, max int) (next int, vals []int64) {
 		}
 	}
 	next = i
-	for len(vals) < max {
+	block := -1 // the 64-byte block of the last element's comma
+	for {
 		p := next
 		if p < limit && b[p] == ' ' {
 			p++
@@ -32,6 +33,13 @@ func refScanDigits(b []byte, i int, max int) (next int, vals []int64) {
 		}
 		if e >= limit || e-p > 16 || e-p > 1 && b[p] == '0' {
 			break
+		}
+		if k := (e - i) / 64; k > block {
+			// A block is started only with room for 32 values.
+			if len(vals)+32 > max {
+				break
+			}
+			block = k
 		}
 		v, err := strconv.ParseInt(string(b[p:e]), 10, 64)
 		if err != nil {
@@ -80,7 +88,7 @@ func TestScanDigits(t *testing.T) {
 		t.Skip("no digit kernel on this machine")
 	}
 	r := rand.New(rand.NewPCG(7, 7))
-	out := make([]int64, 64)
+	out := make([]int64, 96)
 	total := 0
 	for range 3000 {
 		b := kernelText(r, 1+r.IntN(60))
