@@ -4,9 +4,23 @@ package codec
 
 import "golang.org/x/sys/cpu"
 
-// digitKernel reports whether scanDigits runs here: it needs AVX2 and BMI1.
-// Tests switch it off to compare the kernel with the portable path.
-var digitKernel = cpu.X86.HasAVX2 && cpu.X86.HasBMI1
+// digitKernel reports whether the digit kernel runs here: it needs AVX2 and
+// BMI1. digitKernel512 reports whether it runs as scanDigits512, which also
+// needs AVX-512 (F and BW). Tests switch them off to compare the kernels
+// with each other and with the portable path.
+var (
+	digitKernel    = cpu.X86.HasAVX2 && cpu.X86.HasBMI1
+	digitKernel512 = digitKernel && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW
+)
+
+// scanKernel runs the digit kernel: scanDigits512 where it can, else
+// scanDigits.
+func scanKernel(b []byte, i int, out []int64) (next, n int) {
+	if digitKernel512 {
+		return scanDigits512(b, i, out)
+	}
+	return scanDigits(b, i, out)
+}
 
 // scanDigits parses, from b[i:], the elements of a JSON array of integers
 // that are in the kernel's simple form: 1 to 16 digits with no leading zero,
@@ -22,3 +36,10 @@ var digitKernel = cpu.X86.HasAVX2 && cpu.X86.HasBMI1
 //
 //go:noescape
 func scanDigits(b []byte, i int, out []int64) (next, n int)
+
+// scanDigits512 is scanDigits with AVX-512, except that it starts each
+// 64-byte block only while out has room for 35 more values (it may write up
+// to three past those it returns), so it writes none when len(out) < 35.
+//
+//go:noescape
+func scanDigits512(b []byte, i int, out []int64) (next, n int)

@@ -62,6 +62,7 @@ block:
 	LEAQ 32(CX), R10       // room for the most elements a block can end
 	CMPQ R10, R8
 	JA   done
+	PREFETCHT0 1024(SI)(AX*1) // the text 16 blocks on: a long line streams from memory
 	VMOVDQU   (SI)(AX*1), Y0
 	VMOVDQU   32(SI)(AX*1), Y5
 	VPCMPEQB  Y0, Y10, Y1
@@ -223,6 +224,228 @@ follower:
 	MOVQ    R10, R9
 	SHRQ    $1, R9
 	ORQ     R14, R9        // R9: digit after each byte
+	ANDQ    R9, R11
+	ORQ     R11, R15
+	JMP     good
+
+done:
+	VZEROUPPER
+	MOVQ DX, next+56(FP)
+	MOVQ CX, n+64(FP)
+	RET
+
+// scanDigits512 is scanDigits with AVX-512 (F and BW): each block's masks
+// come from one 64-byte compare each, straight into mask registers, and up
+// to four elements are converted at once, one in each 128-bit lane of a ZMM
+// register. A step that converts fewer than four (the block's commas ran
+// out, or the next element is long) still writes four values, the last
+// ones of no use, and counts only its own: blocks are started with room for
+// 35 more values.
+//
+// Registers: SI the text, BX its length, AX the block, DI out, R8 its
+// length, CX values written, DX the byte after the last comma consumed, R9
+// the block's spaces and then set when the block is the last good one, R12
+// the block's commas left, R13 the length masks, R11 the values of the
+// step, R10 R14 R15 scratch. Z9 nines, Z10 commas, Z11 spaces, Z15 zeros
+// ('0'), Z12 Z13 Z14 the weights, Z16 10^8, K7 the lanes' low quadwords.
+
+// func scanDigits512(b []byte, i int, out []int64) (next, n int)
+TEXT ·scanDigits512(SB), NOSPLIT, $16-72
+	MOVQ b_base+0(FP), SI
+	MOVQ b_len+8(FP), BX
+	MOVQ i+24(FP), AX
+	MOVQ out_base+32(FP), DI
+	MOVQ out_len+40(FP), R8
+	XORQ CX, CX
+	MOVQ AX, DX
+	LEAQ lenMask<>+0(SB), R13
+
+	VPBROADCASTB    digitsConst<>+0(SB), Z15 // '0'
+	VPBROADCASTB    digitsConst<>+1(SB), Z9  // 9
+	VPBROADCASTB    digitsConst<>+2(SB), Z10 // ','
+	VPBROADCASTB    digitsConst<>+3(SB), Z11 // ' '
+	VBROADCASTI32X4 weights<>+0(SB), Z12
+	VBROADCASTI32X4 weights<>+16(SB), Z13
+	VBROADCASTI32X4 weights<>+32(SB), Z14
+	VBROADCASTI32X4 hundredMillion<>+0(SB), Z16
+	MOVL            $0x55, R11
+	KMOVW           R11, K7
+
+	// The byte before the first block carries in, as in scanDigits.
+	MOVBQZX -1(SI)(AX*1), R11
+	LEAQ    -48(R11), R14
+	XORL    R15, R15
+	CMPQ    R14, $10
+	SETCS   R15B
+	SHLQ    $63, R15
+	MOVQ    R15, 0(SP)
+	XORL    R15, R15
+	CMPB    R11B, $0x2c
+	SETEQ   R15B
+	SHLQ    $63, R15
+	MOVQ    R15, 8(SP)
+
+block:
+	LEAQ      64(AX), R10
+	CMPQ      R10, BX
+	JA        done
+	LEAQ      35(CX), R10  // room for the values a block writes
+	CMPQ      R10, R8
+	JA        done
+	PREFETCHT0 1024(SI)(AX*1) // the text 16 blocks on: a long line streams from memory
+	VMOVDQU64  (SI)(AX*1), Z0
+	VPCMPEQB  Z10, Z0, K1
+	KMOVQ     K1, R12      // C
+	VPCMPEQB  Z11, Z0, K2
+	KMOVQ     K2, R9       // S
+	VPSUBB    Z15, Z0, Z3
+	VPCMPUB   $2, Z9, Z3, K3
+	KMOVQ     K3, R10      // D
+	VPCMPEQB  Z15, Z0, K4  // zeros
+
+	MOVQ  R10, R14
+	MOVQ  0(SP), R15
+	SHLQ  $1, R15, R14     // R14: digit before each byte
+	MOVQ  R10, 0(SP)
+	MOVQ  R12, R11
+	MOVQ  8(SP), R15
+	SHLQ  $1, R15, R11     // R11: comma before each byte
+	MOVQ  R12, 8(SP)
+	ANDNQ R9, R11, R15     // spaces not after a comma
+	ANDNQ R12, R14, R11    // commas not after a digit
+	ORQ   R11, R15
+	MOVQ  R10, R11
+	ORQ   R12, R11
+	ORQ   R9, R11
+	NOTQ  R11              // bytes that are none of the three
+	ORQ   R11, R15
+	KMOVQ K4, R11
+	ANDNQ R11, R14, R11    // zeros that start a number
+	JNZ   zeros
+
+good:
+	XORL    R9, R9
+	TESTQ   R15, R15
+	JZ      first
+	MOVL    $1, R9         // the last good block: keep the commas below
+	BLSMSKQ R15, R15       // the first bad byte
+	SHRQ    $1, R15
+	ANDQ    R15, R12
+
+first:
+	TESTQ R12, R12
+	JZ    nextBlock
+
+numbers:
+	TZCNTQ R12, R14
+	ADDQ   AX, R14         // R14: the comma
+	MOVQ   R14, R10
+	SUBQ   DX, R10         // R10: the element's length, its space included
+	CMPQ   R10, $16
+	JA     long
+
+lane0:
+	BLSRQ    R12, R12
+	VMOVDQU  -16(SI)(R14*1), X1
+	VPSUBUSB X15, X1, X1
+	VPAND    (R13)(R10*1), X1, X1
+	LEAQ     1(R14), DX
+	MOVL     $1, R11
+	TESTQ    R12, R12
+	JZ       convert
+
+	TZCNTQ       R12, R14
+	ADDQ         AX, R14
+	MOVQ         R14, R10
+	SUBQ         DX, R10
+	CMPQ         R10, $16
+	JA           convert
+	BLSRQ        R12, R12
+	VMOVDQU      -16(SI)(R14*1), X2
+	VPSUBUSB     X15, X2, X2
+	VPAND        (R13)(R10*1), X2, X2
+	VINSERTI32X4 $1, X2, Z1, Z1
+	LEAQ         1(R14), DX
+	MOVL         $2, R11
+	TESTQ        R12, R12
+	JZ           convert
+
+	TZCNTQ       R12, R14
+	ADDQ         AX, R14
+	MOVQ         R14, R10
+	SUBQ         DX, R10
+	CMPQ         R10, $16
+	JA           convert
+	BLSRQ        R12, R12
+	VMOVDQU      -16(SI)(R14*1), X2
+	VPSUBUSB     X15, X2, X2
+	VPAND        (R13)(R10*1), X2, X2
+	VINSERTI32X4 $2, X2, Z1, Z1
+	LEAQ         1(R14), DX
+	MOVL         $3, R11
+	TESTQ        R12, R12
+	JZ           convert
+
+	TZCNTQ       R12, R14
+	ADDQ         AX, R14
+	MOVQ         R14, R10
+	SUBQ         DX, R10
+	CMPQ         R10, $16
+	JA           convert
+	BLSRQ        R12, R12
+	VMOVDQU      -16(SI)(R14*1), X2
+	VPSUBUSB     X15, X2, X2
+	VPAND        (R13)(R10*1), X2, X2
+	VINSERTI32X4 $3, X2, Z1, Z1
+	LEAQ         1(R14), DX
+	MOVL         $4, R11
+
+convert:
+	VPMADDUBSW  Z12, Z1, Z1
+	VPMADDWD    Z13, Z1, Z1
+	VPACKUSDW   Z1, Z1, Z1
+	VPMADDWD    Z14, Z1, Z1
+	VPMULUDQ    Z16, Z1, Z2
+	VPSRLQ      $32, Z1, Z1
+	VPADDQ      Z2, Z1, Z1
+	VPCOMPRESSQ Z1, K7, Z1 // into a register: to memory, it is microcoded on some CPUs
+	VMOVDQU     Y1, (DI)(CX*8)
+	ADDQ        R11, CX
+	TESTQ       R12, R12
+	JNZ         numbers
+
+nextBlock:
+	TESTQ R9, R9
+	JNZ   done
+	ADDQ  $64, AX
+	JMP   block
+
+	// As in scanDigits: sixteen digits after a space.
+long:
+	CMPQ R10, $17
+	JNE  done
+	CMPB (SI)(DX*1), $0x20
+	JNE  done
+	MOVL $16, R10
+	JMP  lane0
+
+	// As in scanDigits: a zero that starts a number is bad when a digit
+	// follows it.
+zeros:
+	LEAQ    64(AX), R14
+	CMPQ    R14, BX
+	JB      follower
+	LEAQ    -1(BX), R14
+
+follower:
+	MOVBQZX (SI)(R14*1), R14
+	SUBQ    $48, R14
+	CMPQ    R14, $10
+	SBBQ    R14, R14
+	SHLQ    $63, R14
+	MOVQ    R10, R9
+	SHRQ    $1, R9
+	ORQ     R14, R9
 	ANDQ    R9, R11
 	ORQ     R11, R15
 	JMP     good

@@ -10,3 +10,8 @@ var digitKernel = false
 func scanDigits(b []byte, i int, out []int64) (next, n int) {
 	panic("codec: scanDigits without a kernel")
 }
+
+// scanKernel is never called without a kernel.
+func scanKernel(b []byte, i int, out []int64) (next, n int) {
+	panic("codec: scanKernel without a kernel")
+}

@@ -10,7 +10,7 @@ import (
 
 // refScanDigits is scanDigits' contract written plainly: the kernel's
 // result on every input must equal it.
-func refScanDigits(b []byte, i int, max int) (next int, vals []int64) {
+func refScanDigits(b []byte, i int, max, blockRoom int) (next int, vals []int64) {
 	limit := i + (len(b)-i)/64*64
 	for q := i; q < limit; q++ {
 		c, prev := b[q], b[q-1]
@@ -35,8 +35,8 @@ func refScanDigits(b []byte, i int, max int) (next int, vals []int64) {
 			break
 		}
 		if k := (e - i) / 64; k > block {
-			// A block is started only with room for 32 values.
-			if len(vals)+32 > max {
+			// A block is started only with room for blockRoom values.
+			if len(vals)+blockRoom > max {
 				break
 			}
 			block = k
@@ -81,34 +81,51 @@ func kernelText(r *rand.Rand, n int) []byte {
 	return append(b, "]}"...)
 }
 
-// TestScanDigits checks the kernel against its contract on random text, at
-// every starting element and with every output room up to a few.
+// TestScanDigits checks each kernel this machine runs against its contract
+// on random text, at every starting element and with every output room up
+// to a few dozen.
 func TestScanDigits(t *testing.T) {
 	if !digitKernel {
 		t.Skip("no digit kernel on this machine")
 	}
-	r := rand.New(rand.NewPCG(7, 7))
-	out := make([]int64, 96)
-	total := 0
-	for range 3000 {
-		b := kernelText(r, 1+r.IntN(60))
-		for i := 16; i < len(b); i++ {
-			if c := b[i-1]; c != ',' && c != ' ' && c != '[' {
-				continue
-			}
-			room := 1 + r.IntN(len(out))
-			next, n := scanDigits(b, i, out[:room])
-			wantNext, want := refScanDigits(b, i, room)
-			if next != wantNext || !slices.Equal(out[:n], want) {
-				t.Fatalf("%q from %d, room %d: next %d, %v; want %d, %v", b, i, room, next, out[:n], wantNext, want)
-			}
-			total += n
-		}
+	kernels := []struct {
+		name      string
+		scan      func(b []byte, i int, out []int64) (int, int)
+		blockRoom int
+	}{{"avx2", scanDigits, 32}}
+	if digitKernel512 {
+		kernels = append(kernels, struct {
+			name      string
+			scan      func(b []byte, i int, out []int64) (int, int)
+			blockRoom int
+		}{"avx512", scanDigits512, 35})
 	}
-	if total < 100_000 {
-		t.Fatalf("the kernel read only %d values: the text does not exercise it", total)
+	for _, k := range kernels {
+		t.Run(k.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(7, 7))
+			out := make([]int64, 96)
+			total := 0
+			for range 3000 {
+				b := kernelText(r, 1+r.IntN(60))
+				for i := 16; i < len(b); i++ {
+					if c := b[i-1]; c != ',' && c != ' ' && c != '[' {
+						continue
+					}
+					room := 1 + r.IntN(len(out))
+					next, n := k.scan(b, i, out[:room])
+					wantNext, want := refScanDigits(b, i, room, k.blockRoom)
+					if next != wantNext || !slices.Equal(out[:n], want) {
+						t.Fatalf("%q from %d, room %d: next %d, %v; want %d, %v", b, i, room, next, out[:n], wantNext, want)
+					}
+					total += n
+				}
+			}
+			if total < 100_000 {
+				t.Fatalf("the kernel read only %d values: the text does not exercise it", total)
+			}
+			t.Logf("%d values", total)
+		})
 	}
-	t.Logf("%d values", total)
 }
 
 // checkBothPaths checks an IntStream on raw cut at cuts against AppendInts
@@ -121,12 +138,15 @@ func checkBothPaths(t *testing.T, raw []byte, cuts []int) {
 		return
 	}
 	vals, st, end, rebuilt, base := streamPieces(raw, cuts)
-	digitKernel = false
-	defer func() { digitKernel = true }()
-	pVals, pSt, pEnd, pRebuilt, pBase := streamPieces(raw, cuts)
-	if !slices.Equal(vals, pVals) || st != pSt || end != pEnd || !bytes.Equal(rebuilt, pRebuilt) || base != pBase {
-		t.Fatalf("%q cut at %v: kernel %v %v %d %q %d; portable %v %v %d %q %d",
-			raw, cuts, vals, st, end, rebuilt, base, pVals, pSt, pEnd, pRebuilt, pBase)
+	defer func(k512 bool) { digitKernel, digitKernel512 = true, k512 }(digitKernel512)
+	// The AVX2 kernel where the AVX-512 one ran, then the portable path.
+	for _, kernel := range []bool{digitKernel512, false} {
+		digitKernel, digitKernel512 = kernel, false
+		pVals, pSt, pEnd, pRebuilt, pBase := streamPieces(raw, cuts)
+		if !slices.Equal(vals, pVals) || st != pSt || end != pEnd || !bytes.Equal(rebuilt, pRebuilt) || base != pBase {
+			t.Fatalf("%q cut at %v: first kernel %v %v %d %q %d; then (kernel %v) %v %v %d %q %d",
+				raw, cuts, vals, st, end, rebuilt, base, kernel, pVals, pSt, pEnd, pRebuilt, pBase)
+		}
 	}
 }
 

@@ -375,7 +375,7 @@ func (s *IntStream) after(b []byte, i int) int {
 // through value, so that runs are folded and predicted as on the other
 // paths.
 func (s *IntStream) kernel(b []byte, i int) int {
-	next, n := scanDigits(b, i, s.kbuf[:])
+	next, n := scanKernel(b, i, s.kbuf[:])
 	if n == 0 {
 		return i
 	}
