@@ -7,8 +7,9 @@
 // digits (D) and zeros. The block is good up to its first byte that is none
 // of those, a space that does not follow a comma, a comma that does not
 // follow a digit, or a zero that starts a number of more than one digit;
-// every comma below that point ends an element of the form [ ]digits. Its
-// value is taken with SSE from the 16 bytes that end at the comma: less '0'
+// every comma below that point ends an element of the form [ ]digits.
+// Elements are converted two at a time, one in each 128-bit lane of a YMM
+// register, each from the 16 bytes that end at its comma: less '0'
 // with unsigned saturation (so that the space, if any, counts as a leading
 // zero), masked to the element's length, then weighed in pairs, quads and
 // octets (pmaddubsw, pmaddwd, packusdw, pmaddwd) into two 8-digit halves,
@@ -19,7 +20,48 @@
 // result next, and where the next element starts), R9 set when the block is
 // the last good one, R12 the block's commas left, R13 the length masks
 // while the block's elements are read, R10 R11 R14 R15 scratch. Y9 nines,
-// Y10 commas, Y11 spaces, Y15 zeros ('0'), X12 X13 X14 the weights.
+// Y10 commas, Y11 spaces, Y15 zeros ('0'), Y12 Y13 Y14 the weights.
+
+// CARRY_FIRST classes the byte before the first block (b[AX-1]) for the
+// blocks' carries: was it a digit (0(SP)), a comma (8(SP))? Only the top
+// bits count: each block then leaves its own digits and commas there for
+// the next.
+#define CARRY_FIRST \
+	MOVBQZX -1(SI)(AX*1), R11; \
+	LEAQ    -48(R11), R14; \
+	XORL    R15, R15; \
+	CMPQ    R14, $10; \
+	SETCS   R15B; \
+	SHLQ    $63, R15; \
+	MOVQ    R15, 0(SP); \
+	XORL    R15, R15; \
+	CMPB    R11B, $0x2c; \
+	SETEQ   R15B; \
+	SHLQ    $63, R15; \
+	MOVQ    R15, 8(SP)
+
+// BAD_BYTES sets R15 to the block's bytes that break the kernel's form,
+// from its digits (R10), commas (R12) and spaces (S): a space not after a
+// comma, a comma not after a digit, a byte that is none of the three. It
+// leaves R14 the bytes after a digit, and carries the block's digits and
+// commas to the next through 0(SP) and 8(SP).
+#define BAD_BYTES(S) \
+	MOVQ  R10, R14; \
+	MOVQ  0(SP), R15; \
+	SHLQ  $1, R15, R14; \
+	MOVQ  R10, 0(SP); \
+	MOVQ  R12, R11; \
+	MOVQ  8(SP), R15; \
+	SHLQ  $1, R15, R11; \
+	MOVQ  R12, 8(SP); \
+	ANDNQ S, R11, R15; \
+	ANDNQ R12, R14, R11; \
+	ORQ   R11, R15; \
+	MOVQ  R10, R11; \
+	ORQ   R12, R11; \
+	ORQ   S, R11; \
+	NOTQ  R11; \
+	ORQ   R11, R15
 
 // func scanDigits(b []byte, i int, out []int64) (next, n int)
 TEXT ·scanDigits(SB), NOSPLIT, $16-72
@@ -39,21 +81,7 @@ TEXT ·scanDigits(SB), NOSPLIT, $16-72
 	VBROADCASTI128 weights<>+16(SB), Y13 // 100, 1, ... (words)
 	VBROADCASTI128 weights<>+32(SB), Y14 // 10000, 1, ... (words)
 
-	// The byte before the first block carries in: was it a digit, a
-	// comma? Each block leaves its digits and commas at 0(SP) and 8(SP)
-	// for the next; only their top bits count.
-	MOVBQZX -1(SI)(AX*1), R11
-	LEAQ    -48(R11), R14
-	XORL    R15, R15
-	CMPQ    R14, $10
-	SETCS   R15B
-	SHLQ    $63, R15
-	MOVQ    R15, 0(SP)
-	XORL    R15, R15
-	CMPB    R11B, $0x2c
-	SETEQ   R15B
-	SHLQ    $63, R15
-	MOVQ    R15, 8(SP)
+	CARRY_FIRST
 
 block:
 	LEAQ 64(AX), R10
@@ -88,23 +116,7 @@ block:
 	SHLQ      $32, R11
 	ORQ       R11, R10     // D
 
-	// The byte before the block carries in from the block before.
-	MOVQ    R10, R14
-	MOVQ    0(SP), R15
-	SHLQ    $1, R15, R14   // R14: digit before each byte
-	MOVQ    R10, 0(SP)
-	MOVQ    R12, R11
-	MOVQ    8(SP), R15
-	SHLQ    $1, R15, R11   // R11: comma before each byte
-	MOVQ    R12, 8(SP)
-	ANDNQ   R13, R11, R15  // spaces not after a comma
-	ANDNQ   R12, R14, R11  // commas not after a digit
-	ORQ     R11, R15
-	MOVQ    R10, R11
-	ORQ     R12, R11
-	ORQ     R13, R11
-	NOTQ    R11            // bytes that are none of the three
-	ORQ     R11, R15
+	BAD_BYTES(R13)
 	// A zero that starts a number (no digit before it) must end it.
 	VPCMPEQB  Y0, Y15, Y1
 	VPMOVMSKB Y1, R11
@@ -249,6 +261,26 @@ done:
 // step, R10 R14 R15 scratch. Z9 nines, Z10 commas, Z11 spaces, Z15 zeros
 // ('0'), Z12 Z13 Z14 the weights, Z16 10^8, K7 the lanes' low quadwords.
 
+// LANE reads the block's next element into lane n of Z1 and counts it
+// (R11 = count), as lane0 does with the first; with no comma left in the
+// block, or a long element, it goes to convert with what it has.
+#define LANE(n, count) \
+	TESTQ        R12, R12; \
+	JZ           convert; \
+	TZCNTQ       R12, R14; \
+	ADDQ         AX, R14; \
+	MOVQ         R14, R10; \
+	SUBQ         DX, R10; \
+	CMPQ         R10, $16; \
+	JA           convert; \
+	BLSRQ        R12, R12; \
+	VMOVDQU      -16(SI)(R14*1), X2; \
+	VPSUBUSB     X15, X2, X2; \
+	VPAND        (R13)(R10*1), X2, X2; \
+	VINSERTI32X4 n, X2, Z1, Z1; \
+	LEAQ         1(R14), DX; \
+	MOVL         count, R11
+
 // func scanDigits512(b []byte, i int, out []int64) (next, n int)
 TEXT ·scanDigits512(SB), NOSPLIT, $16-72
 	MOVQ b_base+0(FP), SI
@@ -271,19 +303,7 @@ TEXT ·scanDigits512(SB), NOSPLIT, $16-72
 	MOVL            $0x55, R11
 	KMOVW           R11, K7
 
-	// The byte before the first block carries in, as in scanDigits.
-	MOVBQZX -1(SI)(AX*1), R11
-	LEAQ    -48(R11), R14
-	XORL    R15, R15
-	CMPQ    R14, $10
-	SETCS   R15B
-	SHLQ    $63, R15
-	MOVQ    R15, 0(SP)
-	XORL    R15, R15
-	CMPB    R11B, $0x2c
-	SETEQ   R15B
-	SHLQ    $63, R15
-	MOVQ    R15, 8(SP)
+	CARRY_FIRST
 
 block:
 	LEAQ      64(AX), R10
@@ -303,22 +323,7 @@ block:
 	KMOVQ     K3, R10      // D
 	VPCMPEQB  Z15, Z0, K4  // zeros
 
-	MOVQ  R10, R14
-	MOVQ  0(SP), R15
-	SHLQ  $1, R15, R14     // R14: digit before each byte
-	MOVQ  R10, 0(SP)
-	MOVQ  R12, R11
-	MOVQ  8(SP), R15
-	SHLQ  $1, R15, R11     // R11: comma before each byte
-	MOVQ  R12, 8(SP)
-	ANDNQ R9, R11, R15     // spaces not after a comma
-	ANDNQ R12, R14, R11    // commas not after a digit
-	ORQ   R11, R15
-	MOVQ  R10, R11
-	ORQ   R12, R11
-	ORQ   R9, R11
-	NOTQ  R11              // bytes that are none of the three
-	ORQ   R11, R15
+	BAD_BYTES(R9)
 	KMOVQ K4, R11
 	ANDNQ R11, R14, R11    // zeros that start a number
 	JNZ   zeros
@@ -351,54 +356,9 @@ lane0:
 	VPAND    (R13)(R10*1), X1, X1
 	LEAQ     1(R14), DX
 	MOVL     $1, R11
-	TESTQ    R12, R12
-	JZ       convert
-
-	TZCNTQ       R12, R14
-	ADDQ         AX, R14
-	MOVQ         R14, R10
-	SUBQ         DX, R10
-	CMPQ         R10, $16
-	JA           convert
-	BLSRQ        R12, R12
-	VMOVDQU      -16(SI)(R14*1), X2
-	VPSUBUSB     X15, X2, X2
-	VPAND        (R13)(R10*1), X2, X2
-	VINSERTI32X4 $1, X2, Z1, Z1
-	LEAQ         1(R14), DX
-	MOVL         $2, R11
-	TESTQ        R12, R12
-	JZ           convert
-
-	TZCNTQ       R12, R14
-	ADDQ         AX, R14
-	MOVQ         R14, R10
-	SUBQ         DX, R10
-	CMPQ         R10, $16
-	JA           convert
-	BLSRQ        R12, R12
-	VMOVDQU      -16(SI)(R14*1), X2
-	VPSUBUSB     X15, X2, X2
-	VPAND        (R13)(R10*1), X2, X2
-	VINSERTI32X4 $2, X2, Z1, Z1
-	LEAQ         1(R14), DX
-	MOVL         $3, R11
-	TESTQ        R12, R12
-	JZ           convert
-
-	TZCNTQ       R12, R14
-	ADDQ         AX, R14
-	MOVQ         R14, R10
-	SUBQ         DX, R10
-	CMPQ         R10, $16
-	JA           convert
-	BLSRQ        R12, R12
-	VMOVDQU      -16(SI)(R14*1), X2
-	VPSUBUSB     X15, X2, X2
-	VPAND        (R13)(R10*1), X2, X2
-	VINSERTI32X4 $3, X2, Z1, Z1
-	LEAQ         1(R14), DX
-	MOVL         $4, R11
+	LANE($1, $2)
+	LANE($2, $3)
+	LANE($3, $4)
 
 convert:
 	VPMADDUBSW  Z12, Z1, Z1
