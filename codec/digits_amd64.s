@@ -8,8 +8,9 @@
 // of those, a space that does not follow a comma, a comma that does not
 // follow a digit, or a zero that starts a number of more than one digit;
 // every comma below that point ends an element of the form [ ]digits.
-// Elements are converted two at a time, one in each 128-bit lane of a YMM
-// register, each from the 16 bytes that end at its comma: less '0'
+// Elements are converted two at a time where the block has two, one in each
+// 128-bit lane of a YMM register, each from the 16 bytes that end at its
+// comma: less '0'
 // with unsigned saturation (so that the space, if any, counts as a leading
 // zero), masked to the element's length, then weighed in pairs, quads and
 // octets (pmaddubsw, pmaddwd, packusdw, pmaddwd) into two 8-digit halves,

@@ -168,7 +168,7 @@ func (sh *shard) holdsLast(c uint64) bool {
 func (sh *shard) appendArray(c uint64, seg []int64, distinct bool, spare int) int {
 	var a []uint16
 	if distinct {
-		a = sh.carve(len(seg) + spare)[:len(seg)] // lets the loop drop its bounds checks
+		a = sh.carve(len(seg) + spare)[:len(seg)]
 		vec.PutLows(a, seg)
 	} else {
 		lows := sh.lowsOf(seg)
@@ -179,9 +179,9 @@ func (sh *shard) appendArray(c uint64, seg []int64, distinct bool, spare int) in
 	// to the end of the shard's arrays; the chunks the pass created go in
 	// before it at settle, each at its place.
 	if len(sh.cs) == cap(sh.cs) {
-		// Doubling, not append's quarter steps for long slices: a
-		// shard fed chunk after chunk (a million sparse values into an
-		// empty set) then copies its chunks about once, not four times.
+		// Doubling, where append grows a long slice by a quarter to a
+		// half: a shard fed chunk after chunk (a million sparse values
+		// into an empty set) then copies its chunks about once in all.
 		sh.keys = slices.Grow(sh.keys, len(sh.keys)+16)
 		sh.cs = slices.Grow(sh.cs, len(sh.cs)+16)
 	}
