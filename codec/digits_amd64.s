@@ -64,6 +64,57 @@
 	NOTQ  R11; \
 	ORQ   R11, R15
 
+// GOOD_COMMAS keeps the block's commas (R12) below its first bad byte (R15),
+// setting R9 when there is one (the block is then the last), and goes to
+// nextBlock when no comma is left; the block's elements follow it.
+#define GOOD_COMMAS \
+	XORL    R9, R9; \
+	TESTQ   R15, R15; \
+	JZ      first; \
+	MOVL    $1, R9; \
+	BLSMSKQ R15, R15; \
+	SHRQ    $1, R15; \
+	ANDQ    R15, R12; \
+first: \
+	TESTQ   R12, R12; \
+	JZ      nextBlock
+
+// LONG, at label long, takes an element of seventeen bytes (R10) that is
+// sixteen digits after a space as sixteen bytes, going on at target; the
+// kernel stops at anything longer.
+#define LONG(target) \
+long: \
+	CMPQ R10, $17; \
+	JNE  done; \
+	CMPB (SI)(DX*1), $0x20; \
+	JNE  done; \
+	MOVL $16, R10; \
+	JMP  target
+
+// ZEROS, at label zeros, marks as bad (R15) the zeros that start a number
+// (R11) and have a digit after them, then goes back to good. The byte
+// after the block stands in for the last one's follower; when the block
+// ends the text, the last byte stands in for itself, which can only cut a
+// number whose comma lies beyond the block anyway.
+#define ZEROS \
+zeros: \
+	LEAQ    64(AX), R14; \
+	CMPQ    R14, BX; \
+	JB      follower; \
+	LEAQ    -1(BX), R14; \
+follower: \
+	MOVBQZX (SI)(R14*1), R14; \
+	SUBQ    $48, R14; \
+	CMPQ    R14, $10; \
+	SBBQ    R14, R14; \
+	SHLQ    $63, R14; \
+	MOVQ    R10, R9; \
+	SHRQ    $1, R9; \
+	ORQ     R14, R9; \
+	ANDQ    R9, R11; \
+	ORQ     R11, R15; \
+	JMP     good
+
 // func scanDigits(b []byte, i int, out []int64) (next, n int)
 TEXT ·scanDigits(SB), NOSPLIT, $16-72
 	MOVQ b_base+0(FP), SI
@@ -130,17 +181,7 @@ block:
 
 good:
 	LEAQ    lenMask<>+0(SB), R13
-	XORL    R9, R9
-	TESTQ   R15, R15
-	JZ      first
-	MOVL    $1, R9         // the last good block: keep the commas below
-	BLSMSKQ R15, R15       // the first bad byte
-	SHRQ    $1, R15
-	ANDQ    R15, R12
-
-first:
-	TESTQ R12, R12
-	JZ    nextBlock
+	GOOD_COMMAS
 
 numbers:
 	TZCNTQ R12, R14
@@ -208,38 +249,9 @@ nextBlock:
 	ADDQ  $64, AX
 	JMP   block
 
-	// Sixteen digits after a space are seventeen bytes: the space is
-	// left out. Anything longer is left to the caller.
-long:
-	CMPQ R10, $17
-	JNE  done
-	CMPB (SI)(DX*1), $0x20
-	JNE  done
-	MOVL $16, R10
-	JMP  convert
+	LONG(convert)
 
-	// Some zero starts a number (R11): it is bad when a digit follows it.
-	// The byte after the block stands in for the last one's follower; when
-	// the block ends the text, the last byte stands in for itself, which
-	// can only cut a number whose comma lies beyond the block anyway.
-zeros:
-	LEAQ    64(AX), R14
-	CMPQ    R14, BX
-	JB      follower
-	LEAQ    -1(BX), R14
-
-follower:
-	MOVBQZX (SI)(R14*1), R14
-	SUBQ    $48, R14
-	CMPQ    R14, $10
-	SBBQ    R14, R14
-	SHLQ    $63, R14       // a digit after the block
-	MOVQ    R10, R9
-	SHRQ    $1, R9
-	ORQ     R14, R9        // R9: digit after each byte
-	ANDQ    R9, R11
-	ORQ     R11, R15
-	JMP     good
+	ZEROS
 
 done:
 	VZEROUPPER
@@ -330,17 +342,7 @@ block:
 	JNZ   zeros
 
 good:
-	XORL    R9, R9
-	TESTQ   R15, R15
-	JZ      first
-	MOVL    $1, R9         // the last good block: keep the commas below
-	BLSMSKQ R15, R15       // the first bad byte
-	SHRQ    $1, R15
-	ANDQ    R15, R12
-
-first:
-	TESTQ R12, R12
-	JZ    nextBlock
+	GOOD_COMMAS
 
 numbers:
 	TZCNTQ R12, R14
@@ -381,35 +383,9 @@ nextBlock:
 	ADDQ  $64, AX
 	JMP   block
 
-	// As in scanDigits: sixteen digits after a space.
-long:
-	CMPQ R10, $17
-	JNE  done
-	CMPB (SI)(DX*1), $0x20
-	JNE  done
-	MOVL $16, R10
-	JMP  lane0
+	LONG(lane0)
 
-	// As in scanDigits: a zero that starts a number is bad when a digit
-	// follows it.
-zeros:
-	LEAQ    64(AX), R14
-	CMPQ    R14, BX
-	JB      follower
-	LEAQ    -1(BX), R14
-
-follower:
-	MOVBQZX (SI)(R14*1), R14
-	SUBQ    $48, R14
-	CMPQ    R14, $10
-	SBBQ    R14, R14
-	SHLQ    $63, R14
-	MOVQ    R10, R9
-	SHRQ    $1, R9
-	ORQ     R14, R9
-	ANDQ    R9, R11
-	ORQ     R11, R15
-	JMP     good
+	ZEROS
 
 done:
 	VZEROUPPER

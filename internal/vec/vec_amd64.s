@@ -6,6 +6,21 @@
 // vectors inside their slices; the last step of each overlaps the one
 // before it, so that no value is left to the Go loop.
 
+// STEPS(w), at label loop, starts the step over the w values from AX (at
+// label step, DX the next AX) while they lie below CX; the last step
+// overlaps the one before it (AX = CX-w), and then it goes to done. It needs
+// CX >= w.
+#define STEPS(w) \
+loop: \
+	LEAQ w(AX), DX; \
+	CMPQ DX, CX; \
+	JBE  step; \
+	CMPQ AX, CX; \
+	JAE  done; \
+	LEAQ -w(CX), AX; \
+	MOVQ CX, DX; \
+step:
+
 // func firstStepAVX2(v []int64) int
 // k runs over 1, 9, 17, ...: each step subtracts v[k-1..k+6] from v[k..k+7]
 // and looks for a difference of one.
@@ -15,16 +30,7 @@ TEXT ·firstStepAVX2(SB), NOSPLIT, $0-32
 	MOVQ         $1, AX
 	VPBROADCASTQ one<>+0(SB), Y3
 
-loop:
-	LEAQ     8(AX), DX
-	CMPQ     DX, CX
-	JBE      step
-	CMPQ     AX, CX
-	JAE      done
-	LEAQ     -8(CX), AX // the last 8, overlapping those done
-	MOVQ     CX, DX
-
-step:
+	STEPS(8)
 	VMOVDQU  (SI)(AX*8), Y0
 	VMOVDQU  32(SI)(AX*8), Y1
 	VPSUBQ   -8(SI)(AX*8), Y0, Y0
@@ -64,16 +70,7 @@ TEXT ·ascendingAVX2(SB), NOSPLIT, $0-34
 	XORL   BX, BX
 	VPXOR  Y5, Y5, Y5
 
-loop:
-	LEAQ     8(AX), DX
-	CMPQ     DX, CX
-	JBE      step
-	CMPQ     AX, CX
-	JAE      done
-	LEAQ     -8(CX), AX // the last 8, overlapping those done
-	MOVQ     CX, DX
-
-step:
+	STEPS(8)
 	VMOVDQU  (SI)(AX*8), Y0
 	VMOVDQU  32(SI)(AX*8), Y1
 	VMOVDQU  -8(SI)(AX*8), Y2
@@ -113,16 +110,7 @@ TEXT ·sameLowsAVX2(SB), NOSPLIT, $0-57
 	XORL  AX, AX
 	VPXOR Y4, Y4, Y4
 
-loop:
-	LEAQ     8(AX), DX
-	CMPQ     DX, CX
-	JBE      step
-	CMPQ     AX, CX
-	JAE      done
-	LEAQ     -8(CX), AX // the last 8, overlapping those done
-	MOVQ     CX, DX
-
-step:
+	STEPS(8)
 	VPMOVZXWQ (DI)(AX*2), Y0
 	VPMOVZXWQ 8(DI)(AX*2), Y1
 	VPXOR     (SI)(AX*8), Y0, Y0
@@ -154,16 +142,7 @@ TEXT ·putLowsAVX2(SB), NOSPLIT, $0-56
 	VMOVDQU      lowDwords<>+0(SB), Y8
 	VPBROADCASTD low16<>+0(SB), Y9
 
-loop:
-	LEAQ     16(AX), DX
-	CMPQ     DX, CX
-	JBE      step
-	CMPQ     AX, CX
-	JAE      done
-	LEAQ     -16(CX), AX // the last 16, overlapping those done
-	MOVQ     CX, DX
-
-step:
+	STEPS(16)
 	VPERMD      (SI)(AX*8), Y8, Y0
 	VPERMD      32(SI)(AX*8), Y8, Y1
 	VPERMD      64(SI)(AX*8), Y8, Y2
