@@ -425,10 +425,7 @@ func (n *Node) broadcast(m *codec.Message, out []byte) []byte {
 	if hold && len(n.held) == maxHeld {
 		return n.fail(m, out, n.id, codeTemporarilyUnavail, "broadcast: "+strconv.Itoa(maxHeld)+" acknowledgements already wait for a peer to hold their values")
 	}
-	if n.set.Add(v) {
-		n.plan.Local(v)
-		n.text.Added(v)
-	}
+	n.addLocal(v)
 	switch {
 	case n.store != nil:
 		n.store.add(v) // durable before broadcast_ok leaves (Run syncs first)
@@ -584,6 +581,18 @@ func (n *Node) push(m *codec.Message, out []byte) []byte {
 	return out
 }
 
+// addLocal adds v, a value this node acknowledges, to the set and, when it
+// is new, to what the plan sends and to the set's cached text; it reports
+// whether v was new.
+func (n *Node) addLocal(v int64) bool {
+	if !n.set.Add(v) {
+		return false
+	}
+	n.plan.Local(v)
+	n.text.Added(v)
+	return true
+}
+
 // adopt takes back values that an earlier incarnation of the node
 // acknowledged (see runLog): they join the set as a client's would, and the
 // run log keeps them again until a peer holds them.
@@ -593,9 +602,7 @@ func (n *Node) adopt(vals []int64) {
 	}
 	added := 0
 	for _, v := range vals {
-		if n.set.Add(v) {
-			n.plan.Local(v)
-			n.text.Added(v)
+		if n.addLocal(v) {
 			added++
 		}
 		n.runLog.add(v, n.plan.Len())
