@@ -426,8 +426,9 @@ func (s *Set) lookup(c uint64) *chunk { return s.shards[c&shardMask].find(c) }
 // better than four.
 const lookAhead = 4
 
-// fetch looks up the chunk of segment k of vals (cut at ends, see
-// vec.Segments) and, when it is an array, asks the CPU to fetch it.
+// fetch returns s's chunk of segment k of vals (cut at ends, see
+// vec.Segments), nil when s lacks it, and asks the CPU to fetch the
+// chunk's array, if it is one. The chunk stays valid as lookup's does.
 func (s *Set) fetch(vals []int64, ends []int32, k int) *chunk {
 	start := 0
 	if k > 0 {
