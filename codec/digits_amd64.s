@@ -115,6 +115,23 @@ follower: \
 	ORQ     R11, R15; \
 	JMP     good
 
+// TAIL ends a kernel: the step to the next block (none after the last good
+// one), then LONG (going on at target), ZEROS, and the return of next (DX)
+// and n (CX).
+#define TAIL(target) \
+nextBlock: \
+	TESTQ R9, R9; \
+	JNZ   done; \
+	ADDQ  $64, AX; \
+	JMP   block; \
+	LONG(target); \
+	ZEROS; \
+done: \
+	VZEROUPPER; \
+	MOVQ DX, next+56(FP); \
+	MOVQ CX, n+64(FP); \
+	RET
+
 // func scanDigits(b []byte, i int, out []int64) (next, n int)
 TEXT ·scanDigits(SB), NOSPLIT, $16-72
 	MOVQ b_base+0(FP), SI
@@ -243,21 +260,7 @@ convert:
 	TESTQ      R12, R12
 	JNZ        numbers
 
-nextBlock:
-	TESTQ R9, R9
-	JNZ   done
-	ADDQ  $64, AX
-	JMP   block
-
-	LONG(convert)
-
-	ZEROS
-
-done:
-	VZEROUPPER
-	MOVQ DX, next+56(FP)
-	MOVQ CX, n+64(FP)
-	RET
+TAIL(convert)
 
 // scanDigits512 is scanDigits with AVX-512 (F and BW): each block's masks
 // come from one 64-byte compare each, straight into mask registers, and up
@@ -377,21 +380,7 @@ convert:
 	TESTQ       R12, R12
 	JNZ         numbers
 
-nextBlock:
-	TESTQ R9, R9
-	JNZ   done
-	ADDQ  $64, AX
-	JMP   block
-
-	LONG(lane0)
-
-	ZEROS
-
-done:
-	VZEROUPPER
-	MOVQ DX, next+56(FP)
-	MOVQ CX, n+64(FP)
-	RET
+TAIL(lane0)
 
 DATA digitsConst<>+0(SB)/1, $0x30
 DATA digitsConst<>+1(SB)/1, $9
