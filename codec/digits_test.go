@@ -88,17 +88,14 @@ func TestScanDigits(t *testing.T) {
 	if !digitKernel {
 		t.Skip("no digit kernel on this machine")
 	}
-	kernels := []struct {
+	type kernel struct {
 		name      string
 		scan      func(b []byte, i int, out []int64) (int, int)
 		blockRoom int
-	}{{"avx2", scanDigits, 32}}
+	}
+	kernels := []kernel{{"avx2", scanDigits, 32}}
 	if digitKernel512 {
-		kernels = append(kernels, struct {
-			name      string
-			scan      func(b []byte, i int, out []int64) (int, int)
-			blockRoom int
-		}{"avx512", scanDigits512, 35})
+		kernels = append(kernels, kernel{"avx512", scanDigits512, 35})
 	}
 	for _, k := range kernels {
 		t.Run(k.name, func(t *testing.T) {
