@@ -10,11 +10,10 @@
 // every comma below that point ends an element of the form [ ]digits.
 // Elements are converted two at a time where the block has two, one in each
 // 128-bit lane of a YMM register, each from the 16 bytes that end at its
-// comma: less '0'
-// with unsigned saturation (so that the space, if any, counts as a leading
-// zero), masked to the element's length, then weighed in pairs, quads and
-// octets (pmaddubsw, pmaddwd, packusdw, pmaddwd) into two 8-digit halves,
-// which pmuludq, psrlq and paddq join.
+// comma: less '0' with unsigned saturation (so that the space, if any,
+// counts as a leading zero), masked to the element's length, then weighed
+// in pairs, quads and octets (pmaddubsw, pmaddwd, packusdw, pmaddwd) into
+// two 8-digit halves, which pmuludq, psrlq and paddq join.
 //
 // Registers: SI the text, BX its length, AX the block, DI out, R8 its
 // length, CX values written, DX the byte after the last comma consumed (the
