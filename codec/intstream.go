@@ -5,8 +5,6 @@ import (
 	"math"
 	"math/bits"
 	"strconv"
-
-	"github.com/maelstrom-gossip/node/internal/vec"
 )
 
 // IntSink receives the values of a JSON array of integers as an IntStream
@@ -370,10 +368,10 @@ func (s *IntStream) after(b []byte, i int) int {
 
 // kernel reads values from b[i] with scanDigits and returns where they end
 // (i when it read none). Values that do not continue one another, the
-// common case the kernel is for, go to the window as they are; when one
-// continues the one before it (or the current run), the kernel's values go
-// through value, so that runs are folded and predicted as on the other
-// paths.
+// common case the kernel is for, go to the window as they are; from where a
+// run may begin (see runStart), or where one continues the current run,
+// the kernel's values go through value, so that runs are folded and
+// predicted as on the other paths.
 func (s *IntStream) kernel(b []byte, i int) int {
 	next, n := scanKernel(b, i, s.kbuf[:])
 	if n == 0 {
@@ -382,12 +380,11 @@ func (s *IntStream) kernel(b []byte, i int) int {
 	vals := s.kbuf[:n]
 	s.count += n
 	for len(vals) > 0 {
-		// The values up to the first that continues the one before
-		// it go to the window; that one and the run it starts, to
-		// value.
+		// The values up to where a run may begin go to the
+		// window; the run, to value.
 		k := 0
 		if !s.inRun || vals[0] != s.runHi+1 {
-			k = vec.FirstStep(vals)
+			k = runStart(vals)
 			s.window(vals[:k])
 		}
 		for ; k < len(vals) && vals[k] == s.runHi+1; k++ {
@@ -399,8 +396,35 @@ func (s *IntStream) kernel(b []byte, i int) int {
 	return next
 }
 
-// window ends the current run and records vals, none of which continues
-// the one before it, the last as a new run.
+// runStep is the stride at which runStart looks for a step: every run of
+// runMin or more consecutive values, which has runMin-1 steps in a row,
+// has one at a multiple of it.
+const runStep = runMin - 1
+
+// runStart returns k ≥ 1 where v[k] == v[k-1]+1 and v[k-1] starts a run
+// (k == 1 or v[k-1] != v[k-2]+1), such that v[:k-1] holds no run of runMin
+// or more consecutive values; or len(v) when v holds none. It looks at the
+// steps at k = runStep, 2·runStep, ... only, and from the first one it
+// finds walks back to the start of its run, so that values far apart cost
+// one compare for runStep of them; a shorter run between those k stays in
+// the values, where the window would put it anyway (see endRun). The
+// kernel's values are below 10^16: v[k-1]+1 does not wrap.
+func runStart(v []int64) int {
+	for c := runStep; c < len(v); c += runStep {
+		if v[c] != v[c-1]+1 {
+			continue
+		}
+		for c > 1 && v[c-1] == v[c-2]+1 {
+			c--
+		}
+		return c
+	}
+	return len(v)
+}
+
+// window ends the current run and records vals, the last as a new run and
+// the others as values (a run among them shorter than runMin, as endRun
+// would hand it on).
 func (s *IntStream) window(vals []int64) {
 	s.endRun()
 	last := vals[len(vals)-1]

@@ -11,10 +11,11 @@ import (
 	"testing"
 )
 
-// collect is an IntSink that expands runs into a slice.
+// collect is an IntSink that expands runs into a slice; runs counts them,
+// inRuns their values.
 type collect struct {
-	vals []int64
-	runs int
+	vals         []int64
+	runs, inRuns int
 }
 
 func (c *collect) AddRun(lo, hi int64) {
@@ -22,6 +23,7 @@ func (c *collect) AddRun(lo, hi int64) {
 		panic(fmt.Sprintf("run %d..%d", lo, hi))
 	}
 	c.runs++
+	c.inRuns += int(hi-lo) + 1
 	for v := lo; ; v++ {
 		c.vals = append(c.vals, v)
 		if v == hi {
@@ -32,7 +34,7 @@ func (c *collect) AddRun(lo, hi int64) {
 
 func (c *collect) AddValues(vals []int64) { c.vals = append(c.vals, vals...) }
 
-func (c *collect) Reset() { c.vals, c.runs = c.vals[:0], 0 }
+func (c *collect) Reset() { c.vals, c.runs, c.inRuns = c.vals[:0], 0, 0 }
 
 // streamPieces feeds raw (an array's text, then anything after it) to an
 // IntStream cut at the given offsets, and returns what it found: the values
@@ -179,6 +181,82 @@ func TestIntStream_Runs(t *testing.T) {
 		}
 		if c.runs > 1+len(cuts)*2 {
 			t.Fatalf("cuts %v: %d runs for one sequence", cuts, c.runs)
+		}
+	}
+}
+
+// TestIntStream_RunAmongSparse: a run that begins among values far apart,
+// at any offset in the digit kernel's batch, still reaches the sink as one
+// run, all of it but fewer than runMin values that may go before it as
+// values.
+func TestIntStream_RunAmongSparse(t *testing.T) {
+	for off := range 2*kernelLen + 3 {
+		var vals []int64
+		for k := range 100 + off {
+			vals = append(vals, int64(k)*1000)
+		}
+		for v := range int64(5000) {
+			vals = append(vals, 1e9+v)
+		}
+		for k := range 300 {
+			vals = append(vals, 2e9+int64(k)*1000)
+		}
+		var c collect
+		var s IntStream
+		s.Reset(&c)
+		if _, st := s.Feed(AppendInts64(nil, vals)); st != Done {
+			t.Fatalf("offset %d: status %v", off, st)
+		}
+		if !slices.Equal(c.vals, vals) || c.runs != 1 || c.inRuns <= 5000-runMin {
+			t.Fatalf("offset %d: %d values (equal: %v), %d of them in %d runs, want 5000 in one run", off, len(c.vals), slices.Equal(c.vals, vals), c.inRuns, c.runs)
+		}
+	}
+}
+
+// TestRunStart checks runStart against its contract on values with runs
+// of every length up to past runMin.
+func TestRunStart(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	// longRunBefore reports whether v[:end] holds runMin consecutive values.
+	longRunBefore := func(v []int64, end int) bool {
+		n := 1 // the length of the run that ends at v[k]
+		for k := 1; k < end; k++ {
+			if n++; v[k] != v[k-1]+1 {
+				n = 1
+			}
+			if n >= runMin {
+				return true
+			}
+		}
+		return false
+	}
+	for range 3000 {
+		var v []int64
+		x := int64(0)
+		for len(v) < 1+r.IntN(kernelLen) {
+			// A gap, then a value alone or a run of up to 2·runMin.
+			x += 2 + r.Int64N(100)
+			n := 1
+			if r.IntN(2) == 0 {
+				n += r.IntN(2 * runMin)
+			}
+			for range n {
+				v = append(v, x)
+				x++
+			}
+		}
+		k := runStart(v)
+		switch {
+		case k == len(v):
+			if longRunBefore(v, len(v)) {
+				t.Fatalf("runStart(%v) = len, but it holds a run of %d", v, runMin)
+			}
+		case k < 1 || k > len(v):
+			t.Fatalf("runStart(%v) = %d", v, k)
+		case v[k] != v[k-1]+1 || k > 1 && v[k-1] == v[k-2]+1:
+			t.Fatalf("runStart(%v) = %d: not where a run begins", v, k)
+		case longRunBefore(v, k-1):
+			t.Fatalf("runStart(%v) = %d: a run of %d before it", v, k, runMin)
 		}
 	}
 }

@@ -1,9 +1,8 @@
 // Package vec holds the loops over int64 slices that a gossip_sync merge
-// runs once per value after the digits are parsed: finding where a run of
-// consecutive values starts (FirstStep), checking order (Ascending), cutting
-// a sorted batch into its 2^16-value chunks while checking its order
-// (Segments), and writing or comparing a chunk's array of low 16 bits
-// (PutLows, SameLows). Prefetch asks for an array ahead of its use.
+// runs once per value after the digits are parsed: checking order
+// (Ascending), cutting a sorted batch into its 2^16-value chunks while
+// checking its order (Segments), and writing or comparing a chunk's array
+// of low 16 bits (PutLows, SameLows). Prefetch asks for an array ahead of its use.
 //
 // On amd64 with AVX2 each runs four to sixteen values per step in assembly
 // (vec_amd64.s); elsewhere, or built with the purego tag, the same loops

@@ -1,21 +1,5 @@
 package vec
 
-// FirstStep returns the smallest k ≥ 1 with v[k] == v[k-1]+1 (where a run
-// of consecutive values begins to continue), or len(v) when there is none.
-// v[k-1]+1 wraps at math.MaxInt64, as in Go.
-func FirstStep(v []int64) int {
-	k := 1
-	if kernel && len(v) > 8 {
-		k = firstStepAVX2(v)
-	}
-	for ; k < len(v); k++ {
-		if v[k] == v[k-1]+1 {
-			return k
-		}
-	}
-	return len(v)
-}
-
 // Ascending reports whether v never falls from one value to the next
 // (sorted), and whether it always rises (distinct). It stops at the first
 // fall.

@@ -8,13 +8,6 @@ import "golang.org/x/sys/cpu"
 // compare them with the Go loops.
 var kernel = cpu.X86.HasAVX2
 
-// firstStepAVX2 returns FirstStep's k, looking eight values at a time
-// (len(v) > 8). Its callers treat the result as the k it reached with no
-// step below it and go on from there.
-//
-//go:noescape
-func firstStepAVX2(v []int64) int
-
 // ascendingAVX2 checks Ascending's order eight values at a time (len(v) >
 // 8): it returns the k it reached (len(v) unless v falls), whether v falls
 // somewhere below it (it then stops at once) and whether two equal values

@@ -21,45 +21,6 @@ loop: \
 	MOVQ CX, DX; \
 step:
 
-// func firstStepAVX2(v []int64) int
-// k runs over 1, 9, 17, ...: each step subtracts v[k-1..k+6] from v[k..k+7]
-// and looks for a difference of one.
-TEXT ·firstStepAVX2(SB), NOSPLIT, $0-32
-	MOVQ         v_base+0(FP), SI
-	MOVQ         v_len+8(FP), CX
-	MOVQ         $1, AX
-	VPBROADCASTQ one<>+0(SB), Y3
-
-	STEPS(8)
-	VMOVDQU  (SI)(AX*8), Y0
-	VMOVDQU  32(SI)(AX*8), Y1
-	VPSUBQ   -8(SI)(AX*8), Y0, Y0
-	VPSUBQ   24(SI)(AX*8), Y1, Y1
-	VPCMPEQQ Y3, Y0, Y0
-	VPCMPEQQ Y3, Y1, Y1
-	VPOR     Y0, Y1, Y2
-	VPTEST   Y2, Y2
-	JNZ      found
-	MOVQ     DX, AX
-	JMP      loop
-
-found:
-	VPMOVMSKB Y0, DX
-	TESTL     DX, DX
-	JNZ       low
-	VPMOVMSKB Y1, DX
-	ADDQ      $4, AX
-
-low:
-	BSFL DX, DX
-	SHRL $3, DX
-	ADDQ DX, AX
-
-done:
-	VZEROUPPER
-	MOVQ AX, ret+24(FP)
-	RET
-
 // func ascendingAVX2(v []int64) (next int, fall, dup bool)
 // Each step compares v[k-1..k+6] with v[k..k+7]: greater is a fall (it
 // stops at once), equal a duplicate (Y5 gathers them).
@@ -235,9 +196,6 @@ TEXT ·Prefetch(SB), NOSPLIT, $0-24
 	PREFETCHT0 64(AX)
 	PREFETCHT0 128(AX)
 	RET
-
-DATA one<>+0(SB)/8, $1
-GLOBL one<>(SB), RODATA|NOPTR, $8
 
 DATA low16<>+0(SB)/8, $0xffff
 GLOBL low16<>(SB), RODATA|NOPTR, $8

@@ -11,7 +11,6 @@ func Prefetch(a []uint16) {}
 
 // The kernels are never called without assembly.
 
-func firstStepAVX2(v []int64) int                                        { panic("vec: no kernel") }
 func ascendingAVX2(v []int64) (next int, fall, dup bool)                 { panic("vec: no kernel") }
 func sameLowsAVX2(seg []int64, a []uint16) (next int, differ bool)       { panic("vec: no kernel") }
 func segmentsAVX2(v []int64, ends []int32, k, n int) (next, written int) { panic("vec: no kernel") }

@@ -10,15 +10,6 @@ import (
 
 // The reference loops: each function's definition, one value at a time.
 
-func refFirstStep(v []int64) int {
-	for k := 1; k < len(v); k++ {
-		if v[k] == v[k-1]+1 {
-			return k
-		}
-	}
-	return len(v)
-}
-
 func refAscending(v []int64) (sorted, distinct bool) {
 	sorted, distinct = true, true
 	for k := 1; k < len(v); k++ {
@@ -64,9 +55,6 @@ func check(t *testing.T, v []int64) {
 	defer func(on bool) { kernel = on }(kernel)
 	for _, on := range []bool{kernel, false} {
 		kernel = on
-		if got, want := FirstStep(v), refFirstStep(v); got != want {
-			t.Fatalf("kernel %v: FirstStep(%v) = %d, want %d", on, v, got, want)
-		}
 		s, d := Ascending(v)
 		if ws, wd := refAscending(v); s != ws || d != wd {
 			t.Fatalf("kernel %v: Ascending(%v) = %v, %v, want %v, %v", on, v, s, d, ws, wd)
