@@ -122,11 +122,12 @@ func (s *Set) mergeSorted(vals []int64, distinct bool) int {
 // mergeAbove is mergeSorted for sorted vals[from:ends[len(ends)-1]], which
 // lie above every value of s, cut into chunk segments that end at ends
 // (indexes into vals, ascending; see vec.Segments): each chunk is new but
-// perhaps the first, so a chunk of at most arrMax values is carved and
-// written straight from its segment, with no search. The caller settles.
+// perhaps the first (that of s's largest value), so only the first is
+// looked for, and a chunk of at most arrMax values is carved and written
+// straight from its segment, with no search. The caller settles.
 func (s *Set) mergeAbove(vals []int64, from int, ends []int32, distinct bool) int {
 	added, last := 0, 1
-	for _, e := range ends {
+	for k, e := range ends {
 		i, j := from, int(e)
 		from = j
 		c := chunkOf(vals[i])
@@ -140,7 +141,7 @@ func (s *Set) mergeAbove(vals []int64, from int, ends []int32, distinct bool) in
 		seg := vals[i:j]
 		sh := &s.shards[c&shardMask]
 		s.acquire(sh)
-		if len(seg) > arrMax || sh.holdsLast(c) {
+		if len(seg) > arrMax || k == 0 && sh.holdsLast(c) {
 			added += sh.mergeSegment(c, seg, distinct)
 		} else {
 			added += sh.appendArray(c, seg, distinct, spare)
