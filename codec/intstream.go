@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"slices"
 	"strconv"
 )
 
@@ -64,6 +65,11 @@ const (
 	kernelMinText = 192
 	kernelRest    = 32
 )
+
+// kernelRoom is the least room in out with which either digit kernel reads
+// a block (35 values: see scanDigits512); an IntStream keeps more than
+// that in its window for the kernel to write into.
+const kernelRoom = 35
 
 type intState uint8
 
@@ -372,16 +378,62 @@ func (s *IntStream) after(b []byte, i int) int {
 // run may begin (see runStart), or where one continues the current run,
 // the kernel's values go through value, so that runs are folded and
 // predicted as on the other paths.
+//
+// Unless a run of two or more is open, the kernel writes straight into the
+// window, after the open run of one (the last value of its previous call),
+// which joins the window as endRun would put it there: values far apart
+// are then written once, not copied from a buffer.
 func (s *IntStream) kernel(b []byte, i int) int {
-	next, n := scanKernel(b, i, s.kbuf[:])
+	if s.inRun && s.runLo != s.runHi {
+		next, n := scanKernel(b, i, s.kbuf[:])
+		if n == 0 {
+			return i
+		}
+		s.count += n
+		s.fold(s.kbuf[:n])
+		return next
+	}
+	if cap(s.win) < windowLen {
+		s.win = slices.Grow(s.win, windowLen-len(s.win))
+	}
+	if windowLen-len(s.win) <= kernelRoom {
+		s.sink.AddValues(s.win)
+		s.win = s.win[:0]
+	}
+	start := len(s.win)
+	if s.inRun {
+		s.win = append(s.win, s.runLo)
+	}
+	out := s.win[len(s.win):min(len(s.win)+kernelLen, windowLen)]
+	next, n := scanKernel(b, i, out)
 	if n == 0 {
+		s.win = s.win[:start]
 		return i
 	}
-	vals := s.kbuf[:n]
 	s.count += n
+	vals := s.win[start : len(s.win)+n] // the run of one, if any, then the kernel's values
+	s.inRun, s.predOK = false, false
+	if k := runStart(vals); k < len(vals) {
+		// A run begins at vals[k-1]: it and the values after it go the
+		// general way, out of the window's room, where the window may
+		// write.
+		rest := s.kbuf[:copy(s.kbuf[:], vals[k:])]
+		s.win = s.win[:start+k-1]
+		s.inRun, s.runLo, s.runHi = true, vals[k-1], vals[k-1]
+		s.fold(rest)
+		return next
+	}
+	// The last value stays open, as a run of one.
+	last := vals[len(vals)-1]
+	s.win = s.win[:len(s.win)+n-1]
+	s.inRun, s.runLo, s.runHi = true, last, last
+	return next
+}
+
+// fold records vals, values the kernel read and counted: the values up to
+// where a run may begin go to the window, the run to value.
+func (s *IntStream) fold(vals []int64) {
 	for len(vals) > 0 {
-		// The values up to where a run may begin go to the
-		// window; the run, to value.
 		k := 0
 		if !s.inRun || vals[0] != s.runHi+1 {
 			k = runStart(vals)
@@ -393,7 +445,6 @@ func (s *IntStream) kernel(b []byte, i int) int {
 		}
 		vals = vals[k:]
 	}
-	return next
 }
 
 // runStep is the stride at which runStart looks for a step: every run of
