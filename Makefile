@@ -57,9 +57,11 @@ fuzz: ## run each fuzz target for FUZZTIME (a duration, default 10s, or a count 
 		$(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME); \
 	done
 
-lint: ## gofmt and go vet
+lint: ## gofmt and go vet, here and for windows/amd64 (no Unix descriptors) and darwin/arm64 (no assembly)
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./... ./bench/...
+	GOOS=windows GOARCH=amd64 $(GO) vet ./... ./bench/...
+	GOOS=darwin GOARCH=arm64 $(GO) vet ./... ./bench/...
 
 tidy: ## fail when either module's go.mod or go.sum is not tidy
 	GOWORK=off $(GO) mod tidy -diff

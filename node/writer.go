@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"syscall"
-	"time"
 )
 
 // writer writes the node's batches to its stdout. A batch is a list of
@@ -35,13 +34,7 @@ type writer struct {
 func newWriter(w io.Writer) *writer {
 	wr := &writer{w: w, restore: func() {}}
 	if f, ok := w.(*os.File); ok {
-		if p, restore := pollable(f); p != nil {
-			f, wr.restore = p, restore
-		}
-		if rc, err := f.SyscallConn(); err == nil {
-			wr.rc = rc
-		}
-		wr.vw.raw = f.SetWriteDeadline(time.Time{}) == nil
+		wr.useFile(f)
 	}
 	wr.writeFn = wr.writeFd
 	return wr
