@@ -123,11 +123,30 @@ func (s *Set) mergeSorted(vals []int64, distinct bool) int {
 // lie above every value of s, cut into chunk segments that end at ends
 // (indexes into vals, ascending; see vec.Segments): each chunk is new but
 // perhaps the first (that of s's largest value), so only the first is
-// looked for, and a chunk of at most arrMax values is carved and written
-// straight from its segment, with no search. The caller settles.
+// looked for, and a chunk of at most arrMax values is written straight
+// from its segment as a new array, with no search. The caller settles.
+//
+// When the values are distinct and no segment is longer than arrMax (a
+// sparse batch), the new arrays are cut from one block written in one
+// pass (see appendArrays); otherwise each is carved and written on its own.
 func (s *Set) mergeAbove(vals []int64, from int, ends []int32, distinct bool) int {
-	added, last := 0, 1
-	for k, e := range ends {
+	if len(ends) == 0 {
+		return 0
+	}
+	added := 0
+	c := chunkOf(vals[from])
+	sh := &s.shards[c&shardMask]
+	s.acquire(sh)
+	if sh.holdsLast(c) {
+		added += sh.mergeSegment(c, vals[from:ends[0]], distinct)
+		from, ends = int(ends[0]), ends[1:]
+	}
+	s.release(sh)
+	if distinct && shortSegments(from, ends) {
+		return added + s.appendArrays(vals, from, ends)
+	}
+	last := 1
+	for _, e := range ends {
 		i, j := from, int(e)
 		from = j
 		c := chunkOf(vals[i])
@@ -141,7 +160,7 @@ func (s *Set) mergeAbove(vals []int64, from int, ends []int32, distinct bool) in
 		seg := vals[i:j]
 		sh := &s.shards[c&shardMask]
 		s.acquire(sh)
-		if len(seg) > arrMax || k == 0 && sh.holdsLast(c) {
+		if len(seg) > arrMax {
 			added += sh.mergeSegment(c, seg, distinct)
 		} else {
 			added += sh.appendArray(c, seg, distinct, spare)
@@ -149,6 +168,60 @@ func (s *Set) mergeAbove(vals []int64, from int, ends []int32, distinct bool) in
 		s.release(sh)
 	}
 	return added
+}
+
+// shortSegments reports whether none of the segments from from to ends
+// (see mergeAbove) is longer than arrMax.
+func shortSegments(from int, ends []int32) bool {
+	for _, e := range ends {
+		if int(e)-from > arrMax {
+			return false
+		}
+		from = int(e)
+	}
+	return true
+}
+
+// appendArrays is mergeAbove for distinct values in segments of at most
+// arrMax, none of whose chunks s holds: their arrays are cut, in order,
+// from one block that a single pass writes, so a sparse batch costs one
+// allocation and one call of vec.PutLows, not one per chunk. The last
+// array, when it ends vals, keeps the rest of the block: room for as many
+// more values as the segment before it, for the next batch to go on with
+// its chunk. Arrays of different shards share the block but not memory
+// (each is cut to its room), as carved ones do.
+func (s *Set) appendArrays(vals []int64, from int, ends []int32) int {
+	if len(ends) == 0 {
+		return 0
+	}
+	end := int(ends[len(ends)-1])
+	spare := 0
+	if end == len(vals) {
+		spare = 1 // the segment before the last: whole, unlike the last
+		switch n := len(ends); {
+		case n > 2:
+			spare = int(ends[n-2] - ends[n-3])
+		case n == 2:
+			spare = int(ends[0]) - from
+		}
+	}
+	block := make([]uint16, end-from+spare)
+	vec.PutLows(block, vals[from:end])
+	base := from
+	for k, e := range ends {
+		i, j := from, int(e)
+		from = j
+		room := j - base
+		if k == len(ends)-1 {
+			room = len(block)
+		}
+		c := chunkOf(vals[i])
+		sh := &s.shards[c&shardMask]
+		s.acquire(sh)
+		sh.appendChunk(c, block[i-base:j-base:room])
+		s.release(sh)
+	}
+	return end - base
 }
 
 // holdsLast reports whether chunk c, which no chunk of sh lies above, is
@@ -176,9 +249,15 @@ func (sh *shard) appendArray(c uint64, seg []int64, distinct bool, spare int) in
 		a = sh.carve(len(lows) + spare)[:len(lows)]
 		copy(a, lows)
 	}
-	// Above every chunk, those the pass created included, it goes straight
-	// to the end of the shard's arrays; the chunks the pass created go in
-	// before it at settle, each at its place.
+	sh.appendChunk(c, a)
+	return len(a)
+}
+
+// appendChunk adds chunk c, above every chunk of sh (those the pass
+// created included), as the array a, which it keeps. It goes straight to
+// the end of the shard's arrays; the chunks the pass created go in before
+// it at settle, each at its place.
+func (sh *shard) appendChunk(c uint64, a []uint16) {
 	if len(sh.cs) == cap(sh.cs) {
 		// Doubling, where append grows a long slice by a quarter to a
 		// half: a shard fed chunk after chunk (a million sparse values
@@ -189,7 +268,6 @@ func (sh *shard) appendArray(c uint64, seg []int64, distinct bool, spare int) in
 	sh.keys = append(sh.keys, c)
 	sh.cs = append(sh.cs, chunk{arr: a})
 	sh.n += len(a)
-	return len(a)
 }
 
 // mergeSegment adds seg, the sorted values of chunk c, to sh and returns

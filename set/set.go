@@ -60,10 +60,10 @@ func (*noCopy) Unlock() {}
 // roaring bitmap of their positions (one container, key 0). A chunk is
 // never empty.
 //
-// An arr may be a slice of a shared block (see shard.carve) with its
-// capacity cut to the room carved for it (its length, or more where
-// appendArray asked for spare room), so no two arrays share memory and an
-// arr with spare capacity is written in place.
+// An arr may be a slice of a shared block (see shard.carve and
+// Set.appendArrays) with its capacity cut to the room cut for it (its
+// length, or more where spare room was asked for), so no two arrays share
+// memory and an arr with spare capacity is written in place.
 type chunk struct {
 	arr []uint16
 	bm  *roaring.Bitmap

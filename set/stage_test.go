@@ -525,8 +525,8 @@ func TestStage_Against(t *testing.T) {
 }
 
 // TestMergeAbove: batches above everything a set holds, whose first chunk
-// may be the set's last, with duplicates, runs and chunks past arrMax,
-// merge as Merge would.
+// may be the set's last, distinct or with duplicates, runs and chunks past
+// arrMax, merge as Merge would.
 func TestMergeAbove(t *testing.T) {
 	r := rand.New(rand.NewPCG(71, 72))
 	for trial := range 50 {
@@ -544,10 +544,11 @@ func TestMergeAbove(t *testing.T) {
 			case 1: // a run
 				b = seq(next, 1+r.IntN(300))
 				next += int64(len(b))
-			default: // sparse, with duplicates
+			default: // sparse, distinct or with duplicates
+				dups := r.IntN(2) == 0
 				for range 1 + r.IntN(3000) {
 					b = append(b, next)
-					if r.IntN(20) == 0 {
+					if dups && r.IntN(20) == 0 {
 						b = append(b, next)
 					}
 					next += 1 + r.Int64N(400)
@@ -566,5 +567,33 @@ func TestMergeAbove(t *testing.T) {
 		}
 		s.settle()
 		checkEqual(t, s, m)
+	}
+}
+
+// TestMergeAbove_SpareRoom: the array of a batch's last chunk, which the
+// next batch may go on with, has room for as many more values as the whole
+// segment before it, whether the batch's arrays share one block (distinct
+// values) or are carved one by one.
+func TestMergeAbove_SpareRoom(t *testing.T) {
+	for _, distinct := range []bool{true, false} {
+		var b []int64
+		for v := int64(0); len(b) < 4000; v += 1000 {
+			b = append(b, v)
+		}
+		if !distinct {
+			b = append(b[:10:10], b[9:]...)
+		}
+		ends := make([]int32, len(b))
+		n, _, d := vec.Segments(b, ends)
+		if d != distinct || n < 3 {
+			t.Fatalf("distinct %v: %d segments, distinct %v", distinct, n, d)
+		}
+		s := New()
+		s.mergeAbove(b, 0, ends[:n], d)
+		last := s.lookup(chunkOf(b[len(b)-1]))
+		whole := int(ends[n-2] - ends[n-3])
+		if room := cap(last.arr) - len(last.arr); room < whole {
+			t.Errorf("distinct %v: the last array has room for %d more, want the %d of the segment before it", distinct, room, whole)
+		}
 	}
 }
