@@ -197,7 +197,9 @@ func (s *Set) appendArrays(vals []int64, from int, ends []int32) int {
 	end := int(ends[len(ends)-1])
 	spare := 0
 	if end == len(vals) {
-		spare = 1 // the segment before the last: whole, unlike the last
+		// The segment before the last is whole (the batch's end cut
+		// the last): the next batch's part of the chunk is about as long.
+		spare = 1
 		switch n := len(ends); {
 		case n > 2:
 			spare = int(ends[n-2] - ends[n-3])
