@@ -21,7 +21,8 @@
 //
 // A chunk holds its values' low 16 bits either as a sorted array (up to
 // 4096 of them: 2 bytes a value, like roaring's array container; small
-// arrays are carved from shared blocks, so that a sparse set costs one
+// arrays are cut from shared blocks, a shard's own or one per sparse
+// ascending batch, written in one pass, so that a sparse set costs one
 // allocation per block, not per chunk) or, beyond that, as a roaring bitmap
 // of one container (a bitmap or a run container, whichever is smaller).
 // Sparse data thus never pays roaring's per-container overhead, dense data
