@@ -116,8 +116,10 @@ type IntStream struct {
 	inRun        bool
 	runLo, runHi int64
 
-	// kbuf receives the values of the digit kernel; rest counts down the
-	// values to read before it is called again (see kernelRest).
+	// kbuf receives the values of the digit kernel while a run is open,
+	// and those after a run found among the ones it wrote into win (see
+	// kernel); rest counts down the values to read before it is called
+	// again (see kernelRest).
 	kbuf [kernelLen]int64
 	rest int
 

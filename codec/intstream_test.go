@@ -232,8 +232,8 @@ func TestRunStart(t *testing.T) {
 	}
 	for range 3000 {
 		var v []int64
-		x := int64(0)
-		for len(v) < 1+r.IntN(kernelLen) {
+		x, size := int64(0), 1+r.IntN(kernelLen)
+		for len(v) < size {
 			// A gap, then a value alone or a run of up to 2·runMin.
 			x += 2 + r.Int64N(100)
 			n := 1

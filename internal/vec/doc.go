@@ -2,7 +2,8 @@
 // runs once per value after the digits are parsed: checking order
 // (Ascending), cutting a sorted batch into its 2^16-value chunks while
 // checking its order (Segments), and writing or comparing a chunk's array
-// of low 16 bits (PutLows, SameLows). Prefetch asks for an array ahead of its use.
+// of low 16 bits (PutLows, SameLows). Prefetch asks for an array ahead of
+// its use.
 //
 // On amd64 with AVX2 each runs four to sixteen values per step in assembly
 // (vec_amd64.s); elsewhere, or built with the purego tag, the same loops
