@@ -106,11 +106,11 @@ profile: ## CPU and allocation profiles of the merge and end-to-end benchmarks -
 	@mkdir -p $(PROFDIR)
 	# CPU and allocations in separate runs: recording every allocation's
 	# stack (-memprofilerate 1) would dominate the CPU profile.
-	$(GO) test -run '^$$' -bench 'SyncMerge/1M/seq/empty/impl=ours' -benchtime 40x -o $(PROFDIR)/micro.test \
+	$(GO) test -run '^$$' -bench 'SyncMerge/1M/seq/empty/impl=ours' -benchtime 1000x -o $(PROFDIR)/micro.test \
 		-cpuprofile $(PROFDIR)/merge.cpu.pprof ./bench/micro/
-	$(GO) test -run '^$$' -bench 'SyncMerge/1M/seq/empty/impl=ours' -benchtime 40x -memprofilerate 1 -o $(PROFDIR)/micro.test \
+	$(GO) test -run '^$$' -bench 'SyncMerge/1M/seq/empty/impl=ours' -benchtime 1000x -memprofilerate 1 -o $(PROFDIR)/micro.test \
 		-memprofile $(PROFDIR)/merge.mem.pprof ./bench/micro/
-	$(GO) test -run '^$$' -bench 'SyncMerge/1M/sorted-sparse/empty/impl=ours' -benchtime 200x -o $(PROFDIR)/micro.test \
+	$(GO) test -run '^$$' -bench 'SyncMerge/1M/sorted-sparse/empty/impl=ours' -benchtime 1000x -o $(PROFDIR)/micro.test \
 		-cpuprofile $(PROFDIR)/sparse.cpu.pprof ./bench/micro/
 	$(GO) test -run '^$$' -bench '^BenchmarkRun$$' -benchtime 5x -o $(PROFDIR)/node.test \
 		-cpuprofile $(PROFDIR)/e2e.cpu.pprof ./bench/micro/
