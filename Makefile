@@ -67,9 +67,16 @@ tidy: ## fail when either module's go.mod or go.sum is not tidy
 	GOWORK=off $(GO) mod tidy -diff
 	cd bench && GOWORK=off $(GO) mod tidy -diff
 
-bench: ## micro benchmarks, ours and baseline, COUNT runs of BENCHTIME each (the whole matrix takes tens of minutes; narrow it with BENCH=regexp), benchstat format -> out/bench.txt
+bench: ## micro benchmarks, ours and baseline: COUNT rounds over every benchmark BENCH selects, BENCHTIME each (the whole matrix takes tens of minutes), benchstat format -> out/bench.txt
 	@mkdir -p out
-	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) -timeout 0 ./bench/micro/ | tee $(NEW)
+	$(GO) test -c -o out/micro.test ./bench/micro/
+	@# Rounds, not -count: -count repeats each benchmark back to back, so a
+	@# slow spell of a shared machine can fall on one benchmark and miss its
+	@# twin; a round runs every one once, and each spell falls on all alike.
+	@: > $(NEW); for i in $$(seq $(COUNT)); do echo "bench: round $$i of $(COUNT)" >&2; \
+		out/micro.test -test.run '^$$' -test.bench '$(BENCH)' -test.benchtime $(BENCHTIME) -test.timeout 0 > out/bench-round.txt; \
+		st=$$?; cat out/bench-round.txt; cat out/bench-round.txt >> $(NEW); rm -f out/bench-round.txt; [ $$st -eq 0 ] || exit $$st; \
+	done
 	$(BENCHSTAT) -col /impl $(NEW)
 
 benchcmp: ## compare two bench files: make benchcmp OLD=a.txt NEW=b.txt
