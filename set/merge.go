@@ -142,21 +142,18 @@ func (s *Set) mergeAbove(vals []int64, from int, ends []int32, distinct bool) in
 		from, ends = int(ends[0]), ends[1:]
 	}
 	s.release(sh)
+	room := tailRoom(len(vals), from, ends)
 	if distinct && shortSegments(from, ends) {
-		return added + s.appendArrays(vals, from, ends)
+		return added + s.appendArrays(vals, from, ends, room)
 	}
-	last := 1
-	for _, e := range ends {
+	for k, e := range ends {
 		i, j := from, int(e)
 		from = j
 		c := chunkOf(vals[i])
 		spare := 0
-		if j == len(vals) {
-			// The next batch may go on with this chunk: room for a
-			// segment's worth more saves it a new array.
-			spare = last
+		if k == len(ends)-1 {
+			spare = room
 		}
-		last = j - i
 		seg := vals[i:j]
 		sh := &s.shards[c&shardMask]
 		s.acquire(sh)
@@ -168,6 +165,24 @@ func (s *Set) mergeAbove(vals []int64, from int, ends []int32, distinct bool) in
 		s.release(sh)
 	}
 	return added
+}
+
+// tailRoom returns the spare room for the last of the segments from from
+// to ends (see mergeAbove), which the next batch may go on with when it
+// ends the batch (n values): as many values as the segment before it,
+// which is whole where the batch's end cut the last (1 when there is
+// none), so that the next batch's part of the chunk needs no new array.
+// It is 0 when the last segment does not end the batch.
+func tailRoom(n, from int, ends []int32) int {
+	switch k := len(ends); {
+	case k == 0 || int(ends[k-1]) != n:
+		return 0
+	case k > 2:
+		return int(ends[k-2] - ends[k-3])
+	case k == 2:
+		return int(ends[0]) - from
+	}
+	return 1
 }
 
 // shortSegments reports whether none of the segments from from to ends
@@ -186,27 +201,14 @@ func shortSegments(from int, ends []int32) bool {
 // arrMax, none of whose chunks s holds: their arrays are cut, in order,
 // from one block that a single pass writes, so a sparse batch costs one
 // allocation and one call of vec.PutLows, not one per chunk. The last
-// array, when it ends vals, keeps the rest of the block: room for as many
-// more values as the segment before it, for the next batch to go on with
-// its chunk. Arrays of different shards share the block but not memory
-// (each is cut to its room), as carved ones do.
-func (s *Set) appendArrays(vals []int64, from int, ends []int32) int {
+// array keeps the rest of the block: spare more values (see tailRoom).
+// Arrays of different shards share the block but not memory (each is cut
+// to its room), as carved ones do.
+func (s *Set) appendArrays(vals []int64, from int, ends []int32, spare int) int {
 	if len(ends) == 0 {
 		return 0
 	}
 	end := int(ends[len(ends)-1])
-	spare := 0
-	if end == len(vals) {
-		// The segment before the last is whole (the batch's end cut
-		// the last): the next batch's part of the chunk is about as long.
-		spare = 1
-		switch n := len(ends); {
-		case n > 2:
-			spare = int(ends[n-2] - ends[n-3])
-		case n == 2:
-			spare = int(ends[0]) - from
-		}
-	}
 	block := make([]uint16, end-from+spare)
 	vec.PutLows(block, vals[from:end])
 	base := from
